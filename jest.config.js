@@ -14,4 +14,5 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

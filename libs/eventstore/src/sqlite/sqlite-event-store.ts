@@ -308,7 +308,7 @@ export class SqliteEventStore implements EventStore {
         return report({
           kind: 'reordered',
           ...at,
-          detail: 'its content is intact but it is not linked to the event before it in global order (moved, or a neighbour was replaced)',
+          detail: 'its content is intact but it is not linked to the event before it in global order: it was moved, or an event before it was removed or replaced',
         });
       }
       heads.set(stream, { version, hash });

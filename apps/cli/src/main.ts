@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import { ConfigError } from '@duban/config';
+import { verifyCommand } from './commands/verify.command';
+
+/**
+ * The `duban` command line. It grows with each capability; every subcommand
+ * reads the same environment variables as the service (see README).
+ */
+export function buildCli(): Command {
+  const program = new Command('duban')
+    .description('Duban (督办): event-sourced supervision and accountability backend')
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('start the HTTP api (embedded SQLite store unless KURRENTDB_URL is set)')
+    .action(async () => {
+      const { startApi } = await import('../../api/src/bootstrap');
+      await startApi();
+    });
+
+  program
+    .command('verify')
+    .description('walk the event store and check every hash chain; exit 0 when intact, 1 naming the first altered, removed or reordered event')
+    .option('--json', 'print the report as one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      process.exitCode = await verifyCommand(opts);
+    });
+
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    process.stderr.write(`duban: ${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
+    process.exitCode = 2;
+  }
+}
+
+if (require.main === module) void runCli(process.argv);

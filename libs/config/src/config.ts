@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Duban's configuration, read from the environment once at start-up.
+ * Every variable is optional: with none set, Duban runs embedded (SQLite event
+ * store in ./data, in-process scheduler). A bad value stops the process with a
+ * message naming the variable.
+ */
+export interface AppConfig {
+  port: number;
+  dataDir: string;
+  kurrentDbUrl: string | null;
+  redisUrl: string | null;
+  /** Null when not set: embedded mode keeps a generated secret in the data dir (see jwtSecret()). */
+  jwtSecret: string | null;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** How often the worker seals the KurrentDB chains, in seconds (0 = never). */
+  sealIntervalSeconds: number;
+}
+
+export interface ConfigVariable {
+  name: string;
+  default: string;
+  meaning: string;
+}
+
+/** The table the README shows; kept beside the parser so the two cannot drift. */
+export const CONFIG_VARIABLES: ConfigVariable[] = [
+  { name: 'PORT', default: '3000', meaning: 'HTTP port of the api' },
+  { name: 'DUBAN_DATA_DIR', default: './data', meaning: 'where the embedded event store (duban.db), read models and the generated JWT secret live' },
+  { name: 'KURRENTDB_URL', default: '(unset: embedded SQLite)', meaning: 'KurrentDB/EventStoreDB connection string, kurrentdb:// or esdb://' },
+  { name: 'REDIS_URL', default: '(unset: in-process scheduler)', meaning: 'Redis for BullMQ timers and cycles, redis:// or rediss://' },
+  { name: 'JWT_SECRET', default: '(unset: generated into DUBAN_DATA_DIR/jwt-secret)', meaning: 'HS256 secret for bearer tokens, at least 32 characters' },
+  { name: 'DUBAN_SQLITE_SYNCHRONOUS', default: 'FULL', meaning: 'FULL: an acknowledged append survives power loss; NORMAL: faster, survives a process crash but may lose the last commits on power loss' },
+  { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level: fatal, error, warn, info, debug, trace, silent' },
+  { name: 'DUBAN_SEAL_INTERVAL_SECONDS', default: '300', meaning: 'worker: how often to seal the KurrentDB hash chains (0 = never)' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      problems.push(`${name}=${JSON.stringify(v)} must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return Number(v);
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const match = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
+    if (!match) problems.push(`${name}=${JSON.stringify(v)} must be one of ${allowed.join(', ')}`);
+    return match ?? fallback;
+  };
+  const url = (name: string, schemes: RegExp, example: string): string | null => {
+    const v = value(name);
+    if (v === undefined) return null;
+    if (!schemes.test(v)) {
+      problems.push(`${name}=${JSON.stringify(v)} is not a valid connection string (expected e.g. ${example})`);
+      return null;
+    }
+    return v;
+  };
+
+  const jwt = value('JWT_SECRET') ?? null;
+  if (jwt !== null && jwt.length < 32) problems.push('JWT_SECRET must be at least 32 characters long');
+
+  const config: AppConfig = {
+    port: integer('PORT', 3000, 1, 65535),
+    dataDir: resolve(value('DUBAN_DATA_DIR') ?? './data'),
+    kurrentDbUrl: url('KURRENTDB_URL', /^(kurrentdb|kdb|esdb)(\+discover)?:\/\/[^\s]+$/i, 'kurrentdb://127.0.0.1:2113?tls=false'),
+    redisUrl: url('REDIS_URL', /^rediss?:\/\/[^\s]+$/i, 'redis://127.0.0.1:6379'),
+    jwtSecret: jwt,
+    sqliteSynchronous: oneOf('DUBAN_SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
+    logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    sealIntervalSeconds: integer('DUBAN_SEAL_INTERVAL_SECONDS', 300, 0, 86400),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The embedded event store file. */
+export function eventStoreFile(config: AppConfig): string {
+  return join(config.dataDir, 'duban.db');
+}
+
+/**
+ * The JWT secret: JWT_SECRET when set; otherwise one generated on first start
+ * and kept (mode 0600) in the data dir, so tokens survive restarts.
+ */
+export function jwtSecret(config: AppConfig): string {
+  if (config.jwtSecret) return config.jwtSecret;
+  const file = join(config.dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secret;
+}
