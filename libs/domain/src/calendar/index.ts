@@ -1,0 +1,19 @@
+/**
+ * Working-day calendar of mainland China (Asia/Shanghai): official holidays and
+ * 调休 working weekends as data, deadline arithmetic in working days.
+ * Pure code: no I/O beyond the bundled JSON, no clock (time is always an argument).
+ */
+export {
+  SHANGHAI_UTC_OFFSET_MS,
+  endOfLocalDay,
+  endOfMonthDeadline,
+  localDateOf,
+  startOfLocalDay,
+  toInstant,
+} from './local-date';
+export type { InstantInput, LocalDate } from './local-date';
+export { CalendarDataError } from './calendar-data';
+export type { CalendarData, CalendarDayEntry, CalendarYearData } from './calendar-data';
+export { CalendarCoverageError, WorkingCalendar } from './working-calendar';
+export type { DayInfo, DayKind } from './working-calendar';
+export { addWorkingDays, isWorkingDay, officialCalendar, workingDaysBetween } from './official';

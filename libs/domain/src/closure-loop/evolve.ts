@@ -1,0 +1,63 @@
+import { assertNever } from '../decider/decider';
+import type { LoopFact } from './facts';
+import type { ClosureLoopState } from './state';
+
+/**
+ * Folds one loop fact into a loop state. Generic so that an aggregate whose
+ * state extends the loop state (an issue) keeps its own fields.
+ */
+export function evolveLoop<S extends ClosureLoopState>(state: S, fact: LoopFact): S {
+  switch (fact.kind) {
+    case 'assigned':
+      return {
+        ...state,
+        status: 'assigned',
+        unitId: fact.data.unitId,
+        deadline: fact.data.deadline,
+        deadlineHistory: [...state.deadlineHistory, { deadline: fact.data.deadline, at: fact.data.at, cause: 'assigned' }],
+      };
+    case 'acknowledged':
+      return { ...state, status: 'acknowledged' };
+    case 'progress_reported':
+      return { ...state, status: 'in_progress', percent: fact.data.percent, progressReports: state.progressReports + 1 };
+    case 'note_added':
+      return { ...state, notes: state.notes + 1 };
+    case 'completion_submitted':
+      return { ...state, status: 'submitted', submission: { byUnit: fact.data.submittedByUnit, at: fact.data.at } };
+    case 'completion_approved':
+      // A request still pending when the item closes lapses.
+      return { ...state, status: 'closed', closedAt: fact.data.at, pendingExtension: null };
+    case 'completion_rejected':
+      return { ...state, status: 'in_progress', submission: null, reworkCount: state.reworkCount + 1 };
+    case 'reopened': {
+      const { deadline, at } = fact.data;
+      return {
+        ...state,
+        status: 'in_progress',
+        submission: null,
+        closedAt: null,
+        reopenCount: state.reopenCount + 1,
+        ...(deadline === undefined
+          ? {}
+          : { deadline, deadlineHistory: [...state.deadlineHistory, { deadline, at, cause: 'reopened' as const }] }),
+      };
+    }
+    case 'extension_requested':
+      return {
+        ...state,
+        pendingExtension: { requestedDeadline: fact.data.requestedDeadline, reason: fact.data.reason },
+      };
+    case 'extension_granted':
+      return {
+        ...state,
+        deadline: fact.data.deadline,
+        deadlineHistory: [...state.deadlineHistory, { deadline: fact.data.deadline, at: fact.data.at, cause: 'extension' }],
+        pendingExtension: null,
+        extensionCount: state.extensionCount + 1,
+      };
+    case 'extension_refused':
+      return { ...state, pendingExtension: null };
+    default:
+      return assertNever(fact, 'loop fact');
+  }
+}

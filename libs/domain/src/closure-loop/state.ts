@@ -1,0 +1,100 @@
+/**
+ * The closure loop (闭环) shared by a task share and an issue:
+ *
+ *   registered | reported ──assign(交办)──▶ assigned ──acknowledge(签收)──▶ acknowledged
+ *   acknowledged | in_progress ──report progress──▶ in_progress
+ *   in_progress ──submit completion(申请销号)──▶ submitted
+ *   submitted ──approve(销号)──▶ closed
+ *   submitted ──reject(退回)──▶ in_progress            (reworkCount + 1)
+ *   closed ──reopen(重新打开)──▶ in_progress             (reopenCount + 1)
+ *
+ * Extensions (延期) run beside the main line: one pending request at a time,
+ * requested while assigned / acknowledged / in_progress and before the
+ * current deadline; granted or refused while the item is open.
+ */
+
+/** Before assignment: 'registered' for a task share, 'reported' for an issue. */
+export type PendingStatus = 'registered' | 'reported';
+
+export type LoopStatus = PendingStatus | 'assigned' | 'acknowledged' | 'in_progress' | 'submitted' | 'closed';
+
+export const PENDING_STATUSES: readonly LoopStatus[] = ['registered', 'reported'];
+
+/** Why the deadline took its value. */
+export type DeadlineCause = 'assigned' | 'extension' | 'reopened';
+
+export interface DeadlineChange {
+  readonly deadline: string;
+  /** Effective time of the change. */
+  readonly at: string;
+  readonly cause: DeadlineCause;
+}
+
+export interface PendingExtension {
+  readonly requestedDeadline: string;
+  readonly reason: string;
+}
+
+export interface Submission {
+  /** The unit that submitted (申请销号); it may not verify its own submission. */
+  readonly byUnit: string;
+  readonly at: string;
+}
+
+/** A reference to evidence held elsewhere (file store, document system). */
+export interface EvidenceRef {
+  /** Opaque reference, e.g. a file id or URL. */
+  readonly ref: string;
+  readonly title?: string;
+  /** Content hash, if the caller has one (hex). */
+  readonly sha256?: string;
+}
+
+/** A measured value reported with progress, e.g. { metric: '新开工小微企业园', value: 3, unit: '个' }. */
+export interface MetricValue {
+  readonly metric: string;
+  readonly value: number;
+  readonly unit?: string;
+}
+
+export interface ClosureLoopState {
+  readonly status: LoopStatus;
+  /** The unit that must deliver; null for an issue until it is assigned. */
+  readonly unitId: string | null;
+  /** The current deadline; null until assigned. */
+  readonly deadline: string | null;
+  /** Every value the deadline took, oldest first. */
+  readonly deadlineHistory: readonly DeadlineChange[];
+  /** Latest reported percentage, null before the first report. */
+  readonly percent: number | null;
+  readonly progressReports: number;
+  readonly notes: number;
+  /** The submission awaiting verification (or that was approved); null otherwise. */
+  readonly submission: Submission | null;
+  readonly closedAt: string | null;
+  readonly pendingExtension: PendingExtension | null;
+  /** Rejections (退回 → 返工). */
+  readonly reworkCount: number;
+  /** Granted extensions. */
+  readonly extensionCount: number;
+  /** Reopenings after closure. */
+  readonly reopenCount: number;
+}
+
+export function initialLoopState(status: PendingStatus, unitId: string | null = null): ClosureLoopState {
+  return {
+    status,
+    unitId,
+    deadline: null,
+    deadlineHistory: [],
+    percent: null,
+    progressReports: 0,
+    notes: 0,
+    submission: null,
+    closedAt: null,
+    pendingExtension: null,
+    reworkCount: 0,
+    extensionCount: 0,
+    reopenCount: 0,
+  };
+}

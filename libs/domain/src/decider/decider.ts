@@ -1,0 +1,68 @@
+/**
+ * The decider pattern (as in emmett): a stream's behaviour is three pure
+ * functions. `decide` turns a command and the current state into new facts
+ * (or throws a typed DomainError), `evolve` folds one fact into the state,
+ * `initialState` is the state of an empty stream.
+ *
+ * No I/O and no clock here: the effective time arrives with every command (`at`).
+ */
+
+/** Who may issue a command. 'admin' manages the system, not the business flow. */
+export type Role = 'supervisor' | 'unit' | 'auditor' | 'admin';
+
+export const ROLES: readonly Role[] = ['supervisor', 'unit', 'auditor', 'admin'];
+
+/** The person behind a command and the unit they act for. */
+export interface Actor {
+  readonly userId: string;
+  readonly unitId: string;
+  readonly role: Role;
+}
+
+/**
+ * A command: an imperative with its effective time and actor.
+ * `at` is an ISO 8601 instant with an offset ("2021-05-06T09:00:00+08:00");
+ * it may lie in the past when earlier paper records are back-filled.
+ */
+export interface Command<TType extends string = string, TData = unknown> {
+  readonly type: TType;
+  readonly at: string;
+  readonly actor: Actor;
+  readonly data: TData;
+}
+
+/**
+ * A fact in the past tense with a stable versioned name (`task.registered.v1`).
+ * Only the business data lives here; the application layer wraps it in the
+ * store's envelope (actor, command/correlation ids, occurredAt).
+ */
+export interface DomainEvent<TType extends string = string, TData = unknown> {
+  readonly type: TType;
+  readonly data: TData;
+}
+
+export interface Decider<State, TCommand, TEvent> {
+  /** Returns the new facts, or throws a DomainError. Never mutates `state`. */
+  decide(command: TCommand, state: State): TEvent[];
+  /**
+   * Folds one fact into the state. Never validates business rules (they were
+   * checked when the fact was decided); throws only for a stream that `decide`
+   * could not have produced (e.g. a share event before the registration).
+   */
+  evolve(state: State, event: TEvent): State;
+  initialState(): State;
+}
+
+/** Rebuilds a state from a stream's events. */
+export function foldEvents<State, TCommand, TEvent>(
+  decider: Decider<State, TCommand, TEvent>,
+  events: readonly TEvent[],
+  from: State = decider.initialState(),
+): State {
+  return events.reduce((state, event) => decider.evolve(state, event), from);
+}
+
+/** Exhaustiveness check for `switch` over a discriminated union. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
+}

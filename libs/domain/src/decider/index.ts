@@ -1,0 +1,27 @@
+export type { Actor, Command, Decider, DomainEvent, Role } from './decider';
+export { ROLES, assertNever, foldEvents } from './decider';
+export type { RefusalKind } from './errors';
+export {
+  AuditorCannotWrite,
+  DeadlineBeforeEffectiveTime,
+  DomainError,
+  IllegalTransition,
+  InvalidCommandData,
+  RoleNotPermitted,
+  WrongUnit,
+} from './errors';
+export {
+  checkEnvelope,
+  compareInstants,
+  instantMs,
+  isIsoInstant,
+  nonEmpty,
+  requireDeadline,
+  requireInstant,
+  requireOwnUnit,
+  requireRole,
+  requireText,
+  requireUnitList,
+} from './guards';
+export type { Given, GivenStep, WhenStep } from './given-when-then';
+export { specFor } from './given-when-then';

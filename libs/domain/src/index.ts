@@ -1,0 +1,6 @@
+// Duban's domain: pure deciders and the working-day calendar (no Nest, no I/O).
+export * from './decider';
+export * from './closure-loop';
+export * from './task';
+export * from './issue';
+export * from './calendar';

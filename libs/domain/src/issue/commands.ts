@@ -1,0 +1,67 @@
+import type { Command } from '../decider/decider';
+import type { EvidenceRef, MetricValue } from '../closure-loop/state';
+
+/** 紧急 / 一般 / 复杂: drives the default deadline (see defaultIssueDeadline). */
+export type IssueUrgency = 'urgent' | 'normal' | 'complex';
+
+export const ISSUE_URGENCIES: readonly IssueUrgency[] = ['urgent', 'normal', 'complex'];
+
+/** Puts a problem on the ledger (问题清单). A unit reports for itself; a supervisor may record for any unit. */
+export type ReportIssue = Command<
+  'ReportIssue',
+  {
+    readonly issueId: string;
+    readonly title: string;
+    readonly description: string;
+    /** Free classification, e.g. 建规证办理, 施工许可. */
+    readonly category: string;
+    readonly urgency: IssueUrgency;
+    /** The park (小微企业园) the problem concerns, if any. */
+    readonly parkId?: string;
+    readonly reportingUnit: string;
+  }
+>;
+
+interface IssueRef {
+  readonly issueId: string;
+}
+
+/** 交办 (supervisor): the responsible unit and the deadline (see defaultIssueDeadline for a default). */
+export type AssignIssue = Command<'AssignIssue', IssueRef & { readonly unitId: string; readonly deadline: string }>;
+export type AcknowledgeIssue = Command<'AcknowledgeIssue', IssueRef>;
+export type ReportIssueProgress = Command<
+  'ReportIssueProgress',
+  IssueRef & {
+    readonly percent: number;
+    readonly narrative: string;
+    readonly metricValues?: readonly MetricValue[];
+    readonly evidence?: readonly EvidenceRef[];
+  }
+>;
+export type SubmitIssueCompletion = Command<
+  'SubmitIssueCompletion',
+  IssueRef & { readonly summary: string; readonly evidence: readonly EvidenceRef[] }
+>;
+export type ApproveIssueCompletion = Command<'ApproveIssueCompletion', IssueRef>;
+export type RejectIssueCompletion = Command<'RejectIssueCompletion', IssueRef & { readonly reason: string }>;
+export type ReopenIssue = Command<'ReopenIssue', IssueRef & { readonly reason: string; readonly deadline?: string }>;
+export type RequestIssueExtension = Command<
+  'RequestIssueExtension',
+  IssueRef & { readonly requestedDeadline: string; readonly reason: string }
+>;
+export type GrantIssueExtension = Command<'GrantIssueExtension', IssueRef & { readonly deadline?: string }>;
+export type RefuseIssueExtension = Command<'RefuseIssueExtension', IssueRef & { readonly reason: string }>;
+
+export type IssueLoopCommand =
+  | AssignIssue
+  | AcknowledgeIssue
+  | ReportIssueProgress
+  | SubmitIssueCompletion
+  | ApproveIssueCompletion
+  | RejectIssueCompletion
+  | ReopenIssue
+  | RequestIssueExtension
+  | GrantIssueExtension
+  | RefuseIssueExtension;
+
+export type IssueCommand = ReportIssue | IssueLoopCommand;

@@ -1,0 +1,24 @@
+export type {
+  AcknowledgeIssue,
+  ApproveIssueCompletion,
+  AssignIssue,
+  GrantIssueExtension,
+  IssueCommand,
+  IssueLoopCommand,
+  IssueUrgency,
+  RefuseIssueExtension,
+  RejectIssueCompletion,
+  ReopenIssue,
+  ReportIssue,
+  ReportIssueProgress,
+  RequestIssueExtension,
+  SubmitIssueCompletion,
+} from './commands';
+export { ISSUE_URGENCIES } from './commands';
+export type { IssueEvent, IssueEventType, IssueKey, IssueLoopEvent, IssueLoopFactKind, IssueReported } from './events';
+export { ISSUE_EVENT_PREFIX } from './events';
+export type { IssueState, ReportedIssue } from './state';
+export { isReported as isIssueReported } from './state';
+export type { AddWorkingDays, IssueDeadlinePolicy } from './deadline-policy';
+export { DEFAULT_ISSUE_DEADLINE_POLICY, defaultIssueDeadline } from './deadline-policy';
+export { decideIssue, evolveIssue, initialIssueState, issueDecider } from './decider';

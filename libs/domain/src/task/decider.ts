@@ -1,0 +1,231 @@
+import type { Decider } from '../decider/decider';
+import { assertNever } from '../decider/decider';
+import { IllegalTransition, InvalidCommandData } from '../decider/errors';
+import { checkEnvelope, requireDeadline, requireRole, requireText, requireUnitList } from '../decider/guards';
+import { decideLoop } from '../closure-loop/decide';
+import { evolveLoop } from '../closure-loop/evolve';
+import { fromLoopEvent, toLoopEvent } from '../closure-loop/facts';
+import { initialLoopState } from '../closure-loop/state';
+import type { LoopStep } from '../closure-loop/steps';
+import type { NumericTarget, RegisterTask, ShareCommand, SourceDocument, TaskCommand } from './commands';
+import { TARGET_COMPARATORS } from './commands';
+import { UnknownShare } from './errors';
+import type { TaskEvent, TaskRegistered, TaskShareEvent } from './events';
+import { SHARE_EVENT_PREFIX } from './events';
+import type { RegisteredTask, ShareState, TaskState } from './state';
+import { isRegistered } from './state';
+
+export const initialTaskState = (): TaskState => ({ status: 'none' });
+
+export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] {
+  checkEnvelope(command);
+  switch (command.type) {
+    case 'RegisterTask':
+      return register(command, state);
+    case 'AssignShare':
+      // 交办: the share's deadline defaults to the task's 完成时限.
+      return decideShare(command, state, (task) => ({
+        kind: 'assign',
+        unitId: command.data.unitId,
+        deadline: command.data.deadline ?? task.deadline,
+      }));
+    case 'AcknowledgeShare':
+      return decideShare(command, state, () => ({ kind: 'acknowledge' }));
+    case 'ReportShareProgress': {
+      const { percent, narrative, metricValues, evidence } = command.data;
+      return decideShare(command, state, () => ({ kind: 'report_progress', percent, narrative, metricValues, evidence }));
+    }
+    case 'AddShareProgressNote':
+      return decideShare(command, state, () => ({ kind: 'add_note', note: command.data.note }));
+    case 'SubmitShareCompletion':
+      return decideShare(command, state, () => ({
+        kind: 'submit_completion',
+        summary: command.data.summary,
+        evidence: command.data.evidence,
+      }));
+    case 'ApproveShareCompletion':
+      return decideShare(command, state, () => ({ kind: 'approve_completion' }));
+    case 'RejectShareCompletion':
+      return decideShare(command, state, () => ({ kind: 'reject_completion', reason: command.data.reason }));
+    case 'ReopenShare':
+      return decideShare(command, state, () => ({
+        kind: 'reopen',
+        reason: command.data.reason,
+        deadline: command.data.deadline,
+      }));
+    case 'RequestShareExtension':
+      return decideShare(command, state, () => ({
+        kind: 'request_extension',
+        requestedDeadline: command.data.requestedDeadline,
+        reason: command.data.reason,
+      }));
+    case 'GrantShareExtension':
+      return decideShare(command, state, () => ({ kind: 'grant_extension', deadline: command.data.deadline }));
+    case 'RefuseShareExtension':
+      return decideShare(command, state, () => ({ kind: 'refuse_extension', reason: command.data.reason }));
+    default:
+      return assertNever(command, 'task command');
+  }
+}
+
+export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
+  switch (event.type) {
+    case 'task.registered.v1':
+      return registeredState(event);
+    case 'task.share.assigned.v1':
+    case 'task.share.acknowledged.v1':
+    case 'task.share.progress_reported.v1':
+    case 'task.share.note_added.v1':
+    case 'task.share.completion_submitted.v1':
+    case 'task.share.completion_approved.v1':
+    case 'task.share.completion_rejected.v1':
+    case 'task.share.reopened.v1':
+    case 'task.share.extension_requested.v1':
+    case 'task.share.extension_granted.v1':
+    case 'task.share.extension_refused.v1': {
+      const task = registeredOrThrow(state, event.type);
+      const share = shareOrThrow(task, event.data.unitId, event.type);
+      const next = evolveLoop(share, fromLoopEvent(SHARE_EVENT_PREFIX, event));
+      return { ...task, shares: { ...task.shares, [share.unitId]: next } };
+    }
+    case 'task.closed.v1':
+      return { ...registeredOrThrow(state, event.type), status: 'closed', closedAt: event.data.at };
+    case 'task.reopened.v1': {
+      const task = registeredOrThrow(state, event.type);
+      return { ...task, status: 'open', closedAt: null, reopenCount: task.reopenCount + 1 };
+    }
+    default:
+      return assertNever(event, 'task event');
+  }
+}
+
+export const taskDecider: Decider<TaskState, TaskCommand, TaskEvent> = {
+  decide: decideTask,
+  evolve: evolveTask,
+  initialState: initialTaskState,
+};
+
+// ---------------------------------------------------------------------------
+
+function register(command: RegisterTask, state: TaskState): TaskEvent[] {
+  const name = command.type;
+  requireRole(name, command.actor, 'supervisor');
+  if (isRegistered(state)) throw new IllegalTransition(name, state.status);
+  const d = command.data;
+  const target = d.target === undefined ? undefined : validTarget(name, d.target);
+  const event: TaskRegistered = {
+    type: 'task.registered.v1',
+    data: {
+      taskId: requireText(name, 'taskId', d.taskId),
+      sourceDocument: validSource(name, d.sourceDocument),
+      itemPath: requireText(name, 'itemPath', d.itemPath),
+      title: requireText(name, 'title', d.title),
+      text: typeof d.text === 'string' ? d.text : invalid(name, 'text', 'must be a string'),
+      leadUnits: requireUnitList(name, 'leadUnits', d.leadUnits, 1),
+      responsibleUnits: requireUnitList(name, 'responsibleUnits', d.responsibleUnits, 1),
+      cooperatingUnits: requireUnitList(name, 'cooperatingUnits', d.cooperatingUnits, 0),
+      deadline: requireDeadline(name, 'deadline', d.deadline, command.at),
+      ...(target === undefined ? {} : { target }),
+      supervisingOffice: requireText(name, 'supervisingOffice', d.supervisingOffice),
+    },
+  };
+  return [event];
+}
+
+/**
+ * Runs one step of a share's loop, then adds the task-level consequence:
+ * `task.closed.v1` when the last open share closes, `task.reopened.v1` when a
+ * share of a closed task reopens.
+ */
+function decideShare(
+  command: ShareCommand,
+  state: TaskState,
+  step: (task: RegisteredTask) => LoopStep,
+): TaskEvent[] {
+  const name = command.type;
+  if (!isRegistered(state)) throw new IllegalTransition(name, state.status);
+  if (command.data.taskId !== state.taskId) {
+    throw new InvalidCommandData(name, 'taskId', `does not match the task ${state.taskId}`);
+  }
+  const share = state.shares[command.data.unitId];
+  if (!Object.hasOwn(state.shares, command.data.unitId) || share === undefined) {
+    throw new UnknownShare(name, state.taskId, command.data.unitId);
+  }
+
+  const facts = decideLoop(
+    { command: name, at: command.at, actor: command.actor, step: step(state) },
+    share,
+    { noteAuthors: [...state.leadUnits, ...state.cooperatingUnits] },
+  );
+  const key = { taskId: state.taskId, unitId: share.unitId };
+  const events: TaskEvent[] = facts.map((fact): TaskShareEvent => toLoopEvent(SHARE_EVENT_PREFIX, key, fact));
+
+  const after = events.reduce(evolveTask, state);
+  const allClosed = isRegistered(after) && after.responsibleUnits.every((u) => after.shares[u]?.status === 'closed');
+  if (state.status === 'open' && allClosed) {
+    events.push({ type: 'task.closed.v1', data: { taskId: state.taskId, at: command.at } });
+  } else if (state.status === 'closed' && !allClosed) {
+    events.push({ type: 'task.reopened.v1', data: { taskId: state.taskId, unitId: share.unitId, at: command.at } });
+  }
+  return events;
+}
+
+function registeredState(event: TaskRegistered): RegisteredTask {
+  const d = event.data;
+  return {
+    status: 'open',
+    taskId: d.taskId,
+    sourceDocument: d.sourceDocument,
+    itemPath: d.itemPath,
+    title: d.title,
+    text: d.text,
+    leadUnits: d.leadUnits,
+    responsibleUnits: d.responsibleUnits,
+    cooperatingUnits: d.cooperatingUnits,
+    deadline: d.deadline,
+    target: d.target ?? null,
+    supervisingOffice: d.supervisingOffice,
+    // Fan-out: one share per responsible unit, each with its own loop.
+    shares: Object.fromEntries(
+      d.responsibleUnits.map((unitId): [string, ShareState] => [
+        unitId,
+        { ...initialLoopState('registered', unitId), unitId },
+      ]),
+    ),
+    closedAt: null,
+    reopenCount: 0,
+  };
+}
+
+function registeredOrThrow(state: TaskState, eventType: string): RegisteredTask {
+  if (!isRegistered(state)) throw new Error(`${eventType} before task.registered.v1`);
+  return state;
+}
+
+function shareOrThrow(task: RegisteredTask, unitId: string, eventType: string): ShareState {
+  const share = Object.hasOwn(task.shares, unitId) ? task.shares[unitId] : undefined;
+  if (!share) throw new Error(`${eventType} for unit ${unitId}, which has no share in task ${task.taskId}`);
+  return share;
+}
+
+function validSource(command: string, source: SourceDocument): SourceDocument {
+  if (!source || typeof source !== 'object') invalid(command, 'sourceDocument', 'is required');
+  const docNumber = requireText(command, 'sourceDocument.docNumber', source.docNumber);
+  if (source.title === undefined) return { docNumber };
+  return { docNumber, title: requireText(command, 'sourceDocument.title', source.title) };
+}
+
+function validTarget(command: string, target: NumericTarget): NumericTarget {
+  if (!target || typeof target !== 'object') invalid(command, 'target', 'must be an object');
+  if (typeof target.value !== 'number' || !Number.isFinite(target.value)) {
+    invalid(command, 'target.value', 'must be a finite number');
+  }
+  if (!TARGET_COMPARATORS.includes(target.comparator)) {
+    invalid(command, 'target.comparator', `must be one of ${TARGET_COMPARATORS.join(' ')}`);
+  }
+  return { value: target.value, unit: requireText(command, 'target.unit', target.unit), comparator: target.comparator };
+}
+
+function invalid(command: string, field: string, reason: string): never {
+  throw new InvalidCommandData(command, field, reason);
+}
