@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError } from '@duban/config';
+import { tokenCommand } from './commands/token.command';
 import { verifyCommand } from './commands/verify.command';
 
 /**
@@ -25,6 +26,17 @@ export function buildCli(): Command {
     .option('--json', 'print the report as one JSON object')
     .action(async (opts: { json?: boolean }) => {
       process.exitCode = await verifyCommand(opts);
+    });
+
+  program
+    .command('token')
+    .description('print a bearer token (HS256, signed with JWT_SECRET or the secret in DUBAN_DATA_DIR) for a user of a unit; stdout carries only the token')
+    .option('--role <role>', 'supervisor | unit | auditor | admin')
+    .option('--unit <unit>', 'the unit the user acts for, exactly as registered (e.g. 郑东新区, 市政府办公厅四处)')
+    .option('--user <name>', 'the user id (the token subject)')
+    .option('--expires-in <lifetime>', 'seconds, or 30m, 12h, 7d', '12h')
+    .action(async (opts: { role?: string; unit?: string; user?: string; expiresIn?: string }) => {
+      process.exitCode = await tokenCommand(opts);
     });
 
   return program;

@@ -1,0 +1,15 @@
+// Access at the HTTP boundary: HS256 bearer tokens (pure, ./tokens) and the Nest guards (./nest).
+export type { InvalidTokenReason, MintOptions, TokenClaims, VerifyOptions } from './tokens';
+export {
+  DEFAULT_TOKEN_LIFETIME,
+  InvalidToken,
+  InvalidTokenRequest,
+  MIN_SECRET_LENGTH,
+  TOKEN_ALGORITHM,
+  assertUsableSecret,
+  isRole,
+  mintToken,
+  parseLifetime,
+  verifyToken,
+} from './tokens';
+export * from './nest';
