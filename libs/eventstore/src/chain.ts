@@ -33,7 +33,8 @@ function sortKeys(value: unknown, path: string): unknown {
     if (proto !== Object.prototype && proto !== null) {
       throw new InvalidAppendError(`${path} is a ${proto?.constructor?.name ?? 'non-plain object'}; events carry plain JSON`);
     }
-    const out: Record<string, unknown> = {};
+    // a null-prototype object: an own "__proto__" key stays a key (and is hashed) instead of setting the prototype
+    const out: Record<string, unknown> = Object.create(null);
     for (const key of Object.keys(value as object).sort()) {
       const v = (value as Record<string, unknown>)[key];
       if (v === undefined) continue; // JSON drops undefined; so do we, before hashing

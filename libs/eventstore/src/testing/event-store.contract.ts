@@ -195,15 +195,20 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Cont
       expect(await store.appendToStream(stream, batch, { expectedVersion: STREAM_EXISTS })).toEqual(first);
       expect(await store.readStream(stream)).toHaveLength(3);
 
-      // part of an old batch with a new event, or an id that lives in another stream: refused, nothing written
+      // part of an old batch with a new event: refused, nothing written
       await expect(store.appendToStream(stream, [batch[0], newEvent()], { expectedVersion: ANY })).rejects.toBeInstanceOf(
         DuplicateEventIdError,
       );
-      await expect(store.appendToStream(s('other'), [batch[1]], { expectedVersion: ANY })).rejects.toBeInstanceOf(
-        DuplicateEventIdError,
-      );
       expect(await store.readStream(stream)).toHaveLength(3);
-      expect(await store.readStream(s('other'))).toEqual([]);
+
+      // Cross-stream uniqueness (an id already stored in ANOTHER stream is
+      // refused) is adapter-specific and not part of this contract: SQLite
+      // enforces it with a UNIQUE index (test/eventstore/sqlite-unique-ids.spec.ts),
+      // KurrentDB keeps no index of event ids across streams and checking it
+      // would cost an extra write per event. Duban derives event ids from the
+      // command id and the stream name, so only a programming error or a UUID
+      // collision reuses an id across streams; what every adapter must do is
+      // the in-stream idempotency above.
     });
 
     it('refuses malformed appends before writing anything', async () => {
