@@ -4,3 +4,4 @@ export * from './closure-loop';
 export * from './task';
 export * from './issue';
 export * from './calendar';
+export * from './units';
