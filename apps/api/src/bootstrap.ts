@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, loadConfig } from '@duban/config';
@@ -19,6 +21,28 @@ export async function createApi(): Promise<NestExpressApplication> {
   app.useLogger(app.get(Logger));
   // bodies over 256 KB are refused with 413 before any handler runs
   app.useBodyParser('json', { limit: '256kb' });
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'ready', method: RequestMethod.GET },
+    ],
+  });
+  // unknown fields are refused (400), not silently dropped
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Duban 督办 API')
+      .setDescription(
+        'The closure loop of supervision (督查督办): tasks from policy documents and issues on the ledger are assigned (交办), ' +
+          'acknowledged (签收), reported on, submitted (申请销号) and verified (销号). Every POST accepts an Idempotency-Key; ' +
+          'item versions are ETags and If-Match guards against lost updates. Positions are strings (64-bit).',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   app.enableShutdownHooks();
   return app;
 }
@@ -31,7 +55,7 @@ export async function startApi(): Promise<StartedApi> {
   const url = `http://127.0.0.1:${config.port}`;
   process.stdout.write(
     [
-      `Duban api listening on ${url}  (health: ${url}/health, ready: ${url}/ready)`,
+      `Duban api listening on ${url}  (API docs: ${url}/docs, health: ${url}/health, ready: ${url}/ready)`,
       `events: ${describeEventStore(eventStoreSettings(config))}`,
       `data dir: ${config.dataDir}`,
       '',

@@ -1,7 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '@duban/access';
 import { EventStoreHealthIndicator } from './store.health';
 
+@Public()
+@ApiExcludeController()
 @Controller()
 export class HealthController {
   constructor(

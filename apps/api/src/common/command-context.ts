@@ -1,0 +1,74 @@
+import { BadRequestException, ForbiddenException, UnprocessableEntityException } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { Actor } from '@duban/domain/decider';
+import type { CommandEnvelope } from '@duban/application';
+
+/** How far in the past an effective time may lie before it counts as back-dating (clock skew, slow clients). */
+const BACKDATE_TOLERANCE_MS = 5 * 60_000;
+/** How far in the future an effective time may lie (clock skew only). */
+const FUTURE_TOLERANCE_MS = 60_000;
+
+/**
+ * The envelope of a command received over HTTP. `Idempotency-Key` becomes the
+ * command id (scoped to the user, so two users' keys never collide): a retried
+ * POST finds its own events in the stream and gets the first answer back.
+ */
+export function envelopeFrom(req: Request, actor: Actor, now: Date): CommandEnvelope {
+  const key = header(req, 'idempotency-key');
+  if (key !== undefined && (key.length === 0 || key.length > 200)) {
+    throw new BadRequestException('Idempotency-Key must be 1 to 200 characters');
+  }
+  const requestId = header(req, 'x-request-id') ?? randomUUID();
+  return {
+    commandId: key ? `idem:${sha(`${actor.userId}\u0000${key}`)}` : randomUUID(),
+    correlationId: header(req, 'x-correlation-id') ?? requestId,
+    causationId: requestId,
+    actor,
+    receivedAt: now.toISOString(),
+  };
+}
+
+/** An id for a new item, stable across retries of the same command. */
+export function newItemId(envelope: CommandEnvelope): string {
+  const h = sha(`item\u0000${envelope.commandId}`);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The command's effective time: now, or the given `effectiveAt`. Only the
+ * supervisor and admin roles may back-date (back-filling records of a past
+ * year from a spreadsheet is legitimate for them); nobody may post-date.
+ */
+export function effectiveTime(actor: Actor, effectiveAt: string | undefined, now: Date): string {
+  if (effectiveAt === undefined) return now.toISOString();
+  const ms = Date.parse(effectiveAt);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(effectiveAt) || Number.isNaN(ms)) {
+    throw new UnprocessableEntityException(`effectiveAt ${JSON.stringify(effectiveAt)} is not an ISO 8601 instant with an offset`);
+  }
+  if (ms > now.getTime() + FUTURE_TOLERANCE_MS) {
+    throw new UnprocessableEntityException(`effectiveAt ${effectiveAt} lies in the future`);
+  }
+  if (ms < now.getTime() - BACKDATE_TOLERANCE_MS && actor.role !== 'supervisor' && actor.role !== 'admin') {
+    throw new ForbiddenException(`role ${actor.role} may not back-date an action (effectiveAt ${effectiveAt}); only supervisor and admin may`);
+  }
+  return effectiveAt;
+}
+
+/** `If-Match: "3"` (or 3, or W/"3") → 3n; absent → undefined. */
+export function ifMatchVersion(req: Request): bigint | undefined {
+  const raw = header(req, 'if-match');
+  if (raw === undefined) return undefined;
+  const m = /^(?:W\/)?"?(\d{1,18})"?$/.exec(raw.trim());
+  if (!m) throw new BadRequestException(`If-Match ${JSON.stringify(raw)} must be the item's version, e.g. "3"`);
+  return BigInt(m[1]);
+}
+
+function header(req: Request, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function sha(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}

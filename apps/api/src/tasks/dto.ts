@@ -1,0 +1,95 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNumber, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { TARGET_COMPARATORS, TargetComparator } from '@duban/domain/task';
+import { ActionDto } from '../common/dto';
+
+export class TargetDto {
+  @ApiProperty({ example: 20 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  value!: number;
+
+  @ApiProperty({ example: '个' })
+  @IsString()
+  @MaxLength(20)
+  unit!: string;
+
+  @ApiProperty({ enum: TARGET_COMPARATORS, example: '>=', description: '"20个以上" is >= 20' })
+  @IsIn(TARGET_COMPARATORS as unknown as string[])
+  comparator!: TargetComparator;
+}
+
+export class RegisterTaskDto extends ActionDto {
+  @ApiPropertyOptional({
+    description: 'Task id; by default derived from the document number and item path, so registering the same item twice is refused',
+    example: '郑政办〔2021〕34号-三-1',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[^\s/?#]{1,120}$/, { message: 'taskId must be 1 to 120 characters without spaces, /, ? or #' })
+  taskId?: string;
+
+  @ApiProperty({ description: '文号 of the source document', example: '郑政办〔2021〕34号' })
+  @IsString()
+  @MaxLength(100)
+  docNumber!: string;
+
+  @ApiPropertyOptional({ example: '郑州市人民政府办公厅关于印发郑州市2021年小微企业园建设工作方案的通知' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  documentTitle?: string;
+
+  @ApiProperty({ description: 'Item path in the document', example: '三/1' })
+  @IsString()
+  @MaxLength(100)
+  itemPath!: string;
+
+  @ApiProperty({ example: '全年新开工20个以上小微企业园' })
+  @IsString()
+  @MaxLength(1000)
+  title!: string;
+
+  @ApiProperty({ example: '全年新开工20个以上小微企业园，其中各开发区、区县(市)至少新开工1个。' })
+  @IsString()
+  @MaxLength(50000)
+  text!: string;
+
+  @ApiProperty({ type: [String], example: ['市工信局'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  leadUnits!: string[];
+
+  @ApiProperty({ type: [String], example: ['郑州航空港区', '郑东新区', '中牟县'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  responsibleUnits!: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['市人社局'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  cooperatingUnits?: string[];
+
+  @ApiProperty({ description: '完成时限 as an instant; "2021年4月" is 2021-04-30T23:59:59+08:00', example: '2021-12-31T23:59:59+08:00' })
+  @IsString()
+  @MaxLength(40)
+  deadline!: string;
+
+  @ApiPropertyOptional({ type: TargetDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TargetDto)
+  target?: TargetDto;
+
+  @ApiPropertyOptional({ description: '督办 office', example: '市政府办公厅四处' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  supervisingOffice?: string;
+}

@@ -1,0 +1,205 @@
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { CurrentActor, Roles } from '@duban/access';
+import { ExecuteTaskCommand, GetHistoryQuery, GetTaskQuery, taskStream } from '@duban/application';
+import type { Actor } from '@duban/domain/decider';
+import type { RegisteredTask, ShareCommand, TaskCommand, TaskState } from '@duban/domain/task';
+import { effectiveTime, envelopeFrom, ifMatchVersion } from '../common/command-context';
+import { commandResponse } from '../common/command-response';
+import { DeadlineDto, ExtensionRequestDto, GrantExtensionDto, NoteDto, ProgressDto, ReasonDto, ReopenDto, SubmitDto, ActionDto } from '../common/dto';
+import { historyView } from '../common/history-view';
+import { RegisterTaskDto } from './dto';
+
+const SUPERVISOR_OFFICE = '市政府办公厅四处';
+
+/** A unit sees the tasks it leads, delivers or cooperates on; other roles see all. */
+export function canReadTask(actor: Actor, task: RegisteredTask): boolean {
+  if (actor.role !== 'unit') return true;
+  return [...task.leadUnits, ...task.responsibleUnits, ...task.cooperatingUnits].includes(actor.unitId);
+}
+
+/** Task ids default to the document number and item path, so the same item is not registered twice. */
+export function defaultTaskId(docNumber: string, itemPath: string): string {
+  return createHash('sha256').update(`${docNumber}\u0000${itemPath}`).digest('hex').slice(0, 32);
+}
+
+const view = (state: TaskState) => state;
+
+type ShareData<T extends ShareCommand['type']> = Omit<Extract<ShareCommand, { type: T }>['data'], 'taskId' | 'unitId'>;
+
+@ApiTags('tasks 督办事项')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried POST with the same key returns the first response and writes nothing new' })
+@ApiHeader({ name: 'If-Match', required: false, description: 'The version the caller last saw; 412 when the item has moved on' })
+@Controller('tasks')
+export class TasksController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'Register a task (one numbered item of a policy document); one share per responsible unit' })
+  async register(@Body() dto: RegisterTaskDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const now = new Date();
+    const at = effectiveTime(actor, dto.effectiveAt, now);
+    const command: TaskCommand = {
+      type: 'RegisterTask',
+      at,
+      actor,
+      data: {
+        taskId: dto.taskId ?? defaultTaskId(dto.docNumber, dto.itemPath),
+        sourceDocument: dto.documentTitle ? { docNumber: dto.docNumber, title: dto.documentTitle } : { docNumber: dto.docNumber },
+        itemPath: dto.itemPath,
+        title: dto.title,
+        text: dto.text,
+        leadUnits: dto.leadUnits,
+        responsibleUnits: dto.responsibleUnits,
+        cooperatingUnits: dto.cooperatingUnits ?? [],
+        deadline: dto.deadline,
+        ...(dto.target ? { target: { value: dto.target.value, unit: dto.target.unit, comparator: dto.target.comparator } } : {}),
+        supervisingOffice: dto.supervisingOffice ?? SUPERVISOR_OFFICE,
+      },
+    };
+    const result = await this.commands.execute(new ExecuteTaskCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
+    res.status(201);
+    return commandResponse(res, result, view);
+  }
+
+  @Get(':taskId')
+  @Roles('supervisor', 'unit', 'auditor', 'admin')
+  @ApiOperation({ summary: 'One task with all its shares, current status and deadlines (ETag = version)' })
+  async get(@Param('taskId') taskId: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+    const loaded = await this.queries.execute(new GetTaskQuery(taskId));
+    if (loaded.state.status !== 'none' && !canReadTask(actor, loaded.state)) {
+      throw new ForbiddenException(`unit ${actor.unitId} takes no part in task ${taskId}`);
+    }
+    res.setHeader('ETag', `"${loaded.version}"`);
+    return { version: Number(loaded.version), position: loaded.position.toString(), item: loaded.state };
+  }
+
+  @Get(':taskId/history')
+  @Roles('supervisor', 'unit', 'auditor', 'admin')
+  @ApiOperation({ summary: "The task's events, oldest first, with who, when (effective and recorded) and why" })
+  async history(@Param('taskId') taskId: string, @CurrentActor() actor: Actor) {
+    const loaded = await this.queries.execute(new GetTaskQuery(taskId));
+    if (loaded.state.status !== 'none' && !canReadTask(actor, loaded.state)) {
+      throw new ForbiddenException(`unit ${actor.unitId} takes no part in task ${taskId}`);
+    }
+    return historyView(await this.queries.execute(new GetHistoryQuery(taskStream(taskId))));
+  }
+
+  @Post(':taskId/shares/:unitId/assign')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: '交办: assign a share to its unit (deadline defaults to the task deadline)' })
+  assign(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: DeadlineDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.share('AssignShare', taskId, unitId, dto, dto.deadline ? { deadline: dto.deadline } : {}, actor, req, res);
+  }
+
+  @Post(':taskId/shares/:unitId/acknowledge')
+  @HttpCode(200)
+  @Roles('unit')
+  @ApiOperation({ summary: '签收: the unit signs for its share' })
+  acknowledge(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: ActionDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.share('AcknowledgeShare', taskId, unitId, dto, {}, actor, req, res);
+  }
+
+  @Post(':taskId/shares/:unitId/progress')
+  @HttpCode(200)
+  @Roles('unit')
+  @ApiOperation({ summary: '进展报送: report progress (percent, narrative, metric values, evidence)' })
+  progress(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: ProgressDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const data: ShareData<'ReportShareProgress'> = {
+      percent: dto.percent,
+      narrative: dto.narrative,
+      ...(dto.metricValues ? { metricValues: dto.metricValues.map((m) => ({ ...m })) } : {}),
+      ...(dto.evidence ? { evidence: dto.evidence.map((e) => ({ ...e })) } : {}),
+    };
+    return this.share('ReportShareProgress', taskId, unitId, dto, data, actor, req, res);
+  }
+
+  @Post(':taskId/shares/:unitId/notes')
+  @HttpCode(200)
+  @Roles('unit')
+  @ApiOperation({ summary: 'A progress note by a lead or cooperating unit (协办); changes no status' })
+  note(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: NoteDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.share('AddShareProgressNote', taskId, unitId, dto, { note: dto.note }, actor, req, res);
+  }
+
+  @Post(':taskId/shares/:unitId/submit')
+  @HttpCode(200)
+  @Roles('unit')
+  @ApiOperation({ summary: '申请销号: submit completion with evidence' })
+  submit(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: SubmitDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.share('SubmitShareCompletion', taskId, unitId, dto, { summary: dto.summary, evidence: dto.evidence.map((e) => ({ ...e })) }, actor, req, res);
+  }
+
+  @Post(':taskId/shares/:unitId/approve')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: '销号: verify and strike the share off (not by the submitting unit)' })
+  approve(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: ActionDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.share('ApproveShareCompletion', taskId, unitId, dto, {}, actor, req, res);
+  }
+
+  @Post(':taskId/shares/:unitId/reject')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: '退回: reject the completion with a reason (counts as rework)' })
+  reject(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.share('RejectShareCompletion', taskId, unitId, dto, { reason: dto.reason }, actor, req, res);
+  }
+
+  @Post(':taskId/shares/:unitId/reopen')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: '重新打开: reopen a closed share (counts against the unit)' })
+  reopen(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: ReopenDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.share('ReopenShare', taskId, unitId, dto, { reason: dto.reason, ...(dto.deadline ? { deadline: dto.deadline } : {}) }, actor, req, res);
+  }
+
+  @Post(':taskId/shares/:unitId/extension-requests')
+  @HttpCode(200)
+  @Roles('unit')
+  @ApiOperation({ summary: '申请延期: ask for a later deadline, before the current one' })
+  requestExtension(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: ExtensionRequestDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.share('RequestShareExtension', taskId, unitId, dto, { requestedDeadline: dto.requestedDeadline, reason: dto.reason }, actor, req, res);
+  }
+
+  @Post(':taskId/shares/:unitId/extension-requests/grant')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'Grant the pending extension: the deadline moves' })
+  grantExtension(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: GrantExtensionDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.share('GrantShareExtension', taskId, unitId, dto, dto.deadline ? { deadline: dto.deadline } : {}, actor, req, res);
+  }
+
+  @Post(':taskId/shares/:unitId/extension-requests/refuse')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'Refuse the pending extension with a reason' })
+  refuseExtension(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.share('RefuseShareExtension', taskId, unitId, dto, { reason: dto.reason }, actor, req, res);
+  }
+
+  private async share<T extends ShareCommand['type']>(
+    type: T,
+    taskId: string,
+    unitId: string,
+    dto: ActionDto,
+    data: ShareData<T>,
+    actor: Actor,
+    req: Request,
+    res: Response,
+  ) {
+    const now = new Date();
+    const command = { type, at: effectiveTime(actor, dto.effectiveAt, now), actor, data: { taskId, unitId, ...data } } as ShareCommand;
+    const result = await this.commands.execute(new ExecuteTaskCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
+    return commandResponse(res, result, view);
+  }
+}

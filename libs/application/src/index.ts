@@ -1,0 +1,4 @@
+export * from './command-executor';
+export * from './units';
+export * from './streams';
+export * from './nest/messages';

@@ -1,0 +1,107 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler, IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import type { EventStore } from '@duban/eventstore';
+import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
+import { officialCalendar } from '@duban/domain/calendar';
+import { defaultIssueDeadline, issueDecider, IssueCommand, IssueState, isIssueReported } from '@duban/domain/issue';
+import { taskDecider, TaskCommand, TaskState } from '@duban/domain/task';
+import type { Decider, DomainEvent } from '@duban/domain/decider';
+import { CommandExecutor, CommandResult, fold, StreamNotFound } from '../command-executor';
+import { issueStream, taskStream } from '../streams';
+import { requireKnownUnits, UnitDirectory } from '../units';
+import { ExecuteIssueCommand, ExecuteTaskCommand, GetHistoryQuery, GetIssueQuery, GetTaskQuery, LoadedItem } from './messages';
+
+export const UNIT_DIRECTORY = Symbol('UNIT_DIRECTORY');
+
+/** Units a task command names, checked against the registry before deciding. */
+function unitsOfTask(c: TaskCommand): Array<string | undefined> {
+  if (c.type === 'RegisterTask') return [...c.data.leadUnits, ...c.data.responsibleUnits, ...c.data.cooperatingUnits, c.data.supervisingOffice];
+  return [];
+}
+
+@CommandHandler(ExecuteTaskCommand)
+export class TaskCommandHandler implements ICommandHandler<ExecuteTaskCommand> {
+  private readonly executor: CommandExecutor;
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(UNIT_DIRECTORY) private readonly units: UnitDirectory,
+  ) {
+    this.executor = new CommandExecutor(store);
+  }
+
+  execute({ command, envelope, ifMatch }: ExecuteTaskCommand): Promise<CommandResult<TaskState>> {
+    requireKnownUnits(this.units, unitsOfTask(command));
+    return this.executor.execute(taskDecider, taskStream(command.data.taskId), command, envelope, {
+      creates: command.type === 'RegisterTask',
+      ifMatch,
+    });
+  }
+}
+
+@CommandHandler(ExecuteIssueCommand)
+export class IssueCommandHandler implements ICommandHandler<ExecuteIssueCommand> {
+  private readonly executor: CommandExecutor;
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(UNIT_DIRECTORY) private readonly units: UnitDirectory,
+  ) {
+    this.executor = new CommandExecutor(store);
+  }
+
+  execute({ command, envelope, ifMatch }: ExecuteIssueCommand): Promise<CommandResult<IssueState>> {
+    if (command.type === 'ReportIssue') requireKnownUnits(this.units, [command.data.reportingUnit]);
+    if (command.type === 'AssignIssue') requireKnownUnits(this.units, [command.data.unitId]);
+    const complete = (state: IssueState): IssueCommand => {
+      if (command.type !== 'AssignIssue' || command.data.deadline) return command as IssueCommand;
+      // 交办 without a deadline: the default for the issue's urgency, in working days
+      const urgency = isIssueReported(state) ? state.urgency : 'normal';
+      const deadline = defaultIssueDeadline(urgency, command.at, (at, n) => officialCalendar.addWorkingDays(at, n));
+      return { ...command, data: { ...command.data, deadline } } as IssueCommand;
+    };
+    return this.executor.execute(issueDecider, issueStream(command.data.issueId), complete, envelope, {
+      creates: command.type === 'ReportIssue',
+      ifMatch,
+    });
+  }
+}
+
+abstract class LoadHandler<State> {
+  constructor(private readonly store: EventStore) {}
+
+  protected async load<C, E extends DomainEvent>(decider: Decider<State, C, E>, stream: string): Promise<LoadedItem<State>> {
+    const history = await this.store.readStream(stream);
+    if (history.length === 0) throw new StreamNotFound(stream);
+    const last = history[history.length - 1];
+    return { state: fold(decider, history), version: last.streamVersion, position: last.globalPosition };
+  }
+}
+
+@QueryHandler(GetTaskQuery)
+export class GetTaskHandler extends LoadHandler<TaskState> implements IQueryHandler<GetTaskQuery> {
+  constructor(@Inject(EVENT_STORE) store: EventStore) {
+    super(store);
+  }
+  execute(q: GetTaskQuery) {
+    return this.load(taskDecider, taskStream(q.taskId));
+  }
+}
+
+@QueryHandler(GetIssueQuery)
+export class GetIssueHandler extends LoadHandler<IssueState> implements IQueryHandler<GetIssueQuery> {
+  constructor(@Inject(EVENT_STORE) store: EventStore) {
+    super(store);
+  }
+  execute(q: GetIssueQuery) {
+    return this.load(issueDecider, issueStream(q.issueId));
+  }
+}
+
+@QueryHandler(GetHistoryQuery)
+export class GetHistoryHandler implements IQueryHandler<GetHistoryQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  async execute(q: GetHistoryQuery) {
+    const events = await this.store.readStream(q.stream);
+    if (events.length === 0) throw new StreamNotFound(q.stream);
+    return events;
+  }
+}

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mintToken } from '@duban/access';
+import type { Role } from '@duban/domain/decider';
+import { createApi } from '../../../apps/api/src/bootstrap';
+
+export const SECRET = 'duban-e2e-secret-0123456789-abcdefghijklmnop';
+export const OFFICE = '市政府办公厅四处';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  dataDir: string;
+  /** An HTTP client with a bearer token for this actor (or none). */
+  as(role: Role | null, unitId?: string, userId?: string): Client;
+  close(): Promise<void>;
+}
+
+type Method = 'get' | 'post';
+export type Client = Record<Method, (url: string) => request.Test>;
+
+/** The real api (real SQLite store in a temp dir, real guards) on an ephemeral port via supertest. */
+export async function startTestApp(): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
+  const saved = { ...process.env };
+  Object.assign(process.env, { DUBAN_DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
+  const app = await createApi();
+  await app.init();
+  const server = app.getHttpServer();
+  return {
+    app,
+    dataDir,
+    as(role, unitId = OFFICE, userId = `${role}-user`) {
+      const token = role ? mintToken({ role, unitId, userId }, SECRET) : null;
+      const wrap = (t: request.Test) => (token ? t.set('Authorization', `Bearer ${token}`) : t);
+      return {
+        get: (url: string) => wrap(request(server).get(url)),
+        post: (url: string) => wrap(request(server).post(url)),
+      };
+    },
+    async close() {
+      await app.close();
+      process.env = saved;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const enc = encodeURIComponent;
