@@ -17,7 +17,8 @@ export interface StartedApi {
 
 /** Builds and configures the HTTP application (also used by e2e tests). */
 export async function createApi(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  // abortOnError: false — a failed start throws to the caller (which names the cause) instead of exiting inside Nest
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   // bodies over 256 KB are refused with 413 before any handler runs
   app.useBodyParser('json', { limit: '256kb' });

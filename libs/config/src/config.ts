@@ -19,6 +19,8 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** How often the worker seals the KurrentDB chains, in seconds (0 = never). */
   sealIntervalSeconds: number;
+  /** A working-day calendar JSON replacing the shipped one (e.g. with next year's notice); null = shipped. */
+  calendarFile: string | null;
 }
 
 export interface ConfigVariable {
@@ -37,6 +39,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DUBAN_SQLITE_SYNCHRONOUS', default: 'FULL', meaning: 'FULL: an acknowledged append survives power loss; NORMAL: faster, survives a process crash but may lose the last commits on power loss' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level: fatal, error, warn, info, debug, trace, silent' },
   { name: 'DUBAN_SEAL_INTERVAL_SECONDS', default: '300', meaning: 'worker: how often to seal the KurrentDB hash chains (0 = never)' },
+  { name: 'DUBAN_CALENDAR_FILE', default: '(unset: the shipped official calendar 2019–2026)', meaning: "a working-day calendar JSON in the shipped file's format, e.g. with the next year's State Council notice" },
 ];
 
 export class ConfigError extends Error {
@@ -92,6 +95,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sqliteSynchronous: oneOf('DUBAN_SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     sealIntervalSeconds: integer('DUBAN_SEAL_INTERVAL_SECONDS', 300, 0, 86400),
+    calendarFile: value('DUBAN_CALENDAR_FILE') ? resolve(value('DUBAN_CALENDAR_FILE')!) : null,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -22,10 +22,10 @@ type Method = 'get' | 'post';
 export type Client = Record<Method, (url: string) => request.Test>;
 
 /** The real api (real SQLite store in a temp dir, real guards) on an ephemeral port via supertest. */
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
   const saved = { ...process.env };
-  Object.assign(process.env, { DUBAN_DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
+  Object.assign(process.env, { DUBAN_DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_LEVEL: 'silent', ...env });
   const app = await createApi();
   await app.init();
   const server = app.getHttpServer();

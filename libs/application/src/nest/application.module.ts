@@ -1,6 +1,19 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { GetHistoryHandler, GetIssueHandler, GetTaskHandler, IssueCommandHandler, TaskCommandHandler } from './handlers';
+import { readFileSync } from 'node:fs';
+import { APP_CONFIG, AppConfig } from '@duban/config';
+import { officialCalendar, WorkingCalendar } from '@duban/domain/calendar';
+import { GetHistoryHandler, GetIssueHandler, GetTaskHandler, IssueCommandHandler, TaskCommandHandler, WORKING_CALENDAR } from './handlers';
+
+/** The shipped official calendar, or the file named by DUBAN_CALENDAR_FILE (validated; a bad file stops the start). */
+export function workingCalendar(config: AppConfig): WorkingCalendar {
+  if (!config.calendarFile) return officialCalendar;
+  try {
+    return WorkingCalendar.fromData(JSON.parse(readFileSync(config.calendarFile, 'utf8')));
+  } catch (err) {
+    throw new Error(`DUBAN_CALENDAR_FILE=${config.calendarFile}: ${(err as Error).message}`);
+  }
+}
 
 /**
  * The CommandBus/QueryBus and the thin handlers of the write path. The unit
@@ -8,6 +21,10 @@ import { GetHistoryHandler, GetIssueHandler, GetTaskHandler, IssueCommandHandler
  */
 @Module({
   imports: [CqrsModule.forRoot()],
-  providers: [TaskCommandHandler, IssueCommandHandler, GetTaskHandler, GetIssueHandler, GetHistoryHandler],
+  providers: [
+    { provide: WORKING_CALENDAR, inject: [APP_CONFIG], useFactory: workingCalendar },
+    TaskCommandHandler, IssueCommandHandler, GetTaskHandler, GetIssueHandler, GetHistoryHandler,
+  ],
+  exports: [WORKING_CALENDAR],
 })
 export class ApplicationModule {}

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler, IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { EventStore } from '@duban/eventstore';
 import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
-import { officialCalendar } from '@duban/domain/calendar';
+import type { WorkingCalendar } from '@duban/domain/calendar';
 import { defaultIssueDeadline, issueDecider, IssueCommand, IssueState, isIssueReported } from '@duban/domain/issue';
 import { taskDecider, TaskCommand, TaskState } from '@duban/domain/task';
 import type { Decider, DomainEvent } from '@duban/domain/decider';
@@ -12,6 +12,7 @@ import { requireKnownUnits, UnitDirectory } from '../units';
 import { ExecuteIssueCommand, ExecuteTaskCommand, GetHistoryQuery, GetIssueQuery, GetTaskQuery, LoadedItem } from './messages';
 
 export const UNIT_DIRECTORY = Symbol('UNIT_DIRECTORY');
+export const WORKING_CALENDAR = Symbol('WORKING_CALENDAR');
 
 /** Units a task command names, checked against the registry before deciding. */
 function unitsOfTask(c: TaskCommand): Array<string | undefined> {
@@ -44,6 +45,7 @@ export class IssueCommandHandler implements ICommandHandler<ExecuteIssueCommand>
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(UNIT_DIRECTORY) private readonly units: UnitDirectory,
+    @Inject(WORKING_CALENDAR) private readonly calendar: WorkingCalendar,
   ) {
     this.executor = new CommandExecutor(store);
   }
@@ -55,7 +57,7 @@ export class IssueCommandHandler implements ICommandHandler<ExecuteIssueCommand>
       if (command.type !== 'AssignIssue' || command.data.deadline) return command as IssueCommand;
       // 交办 without a deadline: the default for the issue's urgency, in working days
       const urgency = isIssueReported(state) ? state.urgency : 'normal';
-      const deadline = defaultIssueDeadline(urgency, command.at, (at, n) => officialCalendar.addWorkingDays(at, n));
+      const deadline = defaultIssueDeadline(urgency, command.at, (at, n) => this.calendar.addWorkingDays(at, n));
       return { ...command, data: { ...command.data, deadline } } as IssueCommand;
     };
     return this.executor.execute(issueDecider, issueStream(command.data.issueId), complete, envelope, {
