@@ -1,0 +1,33 @@
+// Read models: the projection runner and the projections it feeds.
+export type { Projection, ProjectionTx, SqlParams, SqlValue } from './runner/projection';
+export type {
+  ProjectionLag,
+  ProjectionRunnerOptions,
+  ProjectionStatus,
+  RebuildProgress,
+  RebuildResult,
+} from './runner/projection-runner';
+export { ProjectionRunner } from './runner/projection-runner';
+export type { RunnerLogger, WorkerState } from './runner/projection-worker';
+export type { Checkpoint } from './runner/checkpoints';
+export { CHECKPOINT_TABLE } from './runner/checkpoints';
+export type { LaggingProjection } from './runner/errors';
+export {
+  CheckpointConflictError,
+  InvalidProjectionError,
+  ProjectionError,
+  ProjectionRunnerStoppedError,
+  ProjectionVersionConflictError,
+  ProjectionWaitTimeoutError,
+  UnknownProjectionError,
+} from './runner/errors';
+export { openReadModelDatabase, readModelFile } from './runner/read-model-db';
+
+export type { InboxAction, InboxEntry, Item, ItemKind, Page } from './items/item';
+export { issueItemKey, taskItemKey } from './items/item';
+export { ITEMS_SCHEMA, ItemsProjection } from './items/items.projection';
+export type { InboxOptions, ItemsFilter, SupervisorAction, SupervisorInboxOptions } from './items/items.query';
+export { InvalidItemsQueryError, ItemsQuery } from './items/items.query';
+
+export type { ProjectionsModuleOptions } from './nest/projections.module';
+export { builtInProjections, PROJECTIONS, PROJECTIONS_OPTIONS, ProjectionsModule, READ_MODEL_DB } from './nest/projections.module';

@@ -1,0 +1,118 @@
+import type { LoopStatus } from '@duban/domain/closure-loop';
+import type { IssueUrgency } from '@duban/domain/issue';
+import type { TaskStatus } from '@duban/domain/task';
+
+/** 'task': one responsible unit's share of a task; 'issue': one issue on the ledger. */
+export type ItemKind = 'task' | 'issue';
+
+/** `task:<taskId>:<unitId>` */
+export function taskItemKey(taskId: string, unitId: string): string {
+  return `task:${taskId}:${unitId}`;
+}
+
+/** `issue:<issueId>` */
+export function issueItemKey(issueId: string): string {
+  return `issue:${issueId}`;
+}
+
+/** One row of the items read model: a task share or an issue, as its closure loop stands. */
+export interface Item {
+  key: string;
+  kind: ItemKind;
+  taskId: string | null;
+  issueId: string | null;
+
+  // --- what it is --------------------------------------------------------------
+  /** Task: 文号 of the source document, e.g. 郑政办〔2021〕34号. */
+  docNumber: string | null;
+  docTitle: string | null;
+  /** Task: item path inside the document, e.g. "三/1". */
+  itemPath: string | null;
+  /** Task title or issue title. */
+  title: string;
+  /** Issue only. */
+  category: string | null;
+  urgency: IssueUrgency | null;
+  reportingUnit: string | null;
+  parkId: string | null;
+  /** Task: 督办单位. */
+  supervisingOffice: string | null;
+
+  // --- who ---------------------------------------------------------------------
+  /** The responsible unit: the share's unit; for an issue, null until it is assigned. */
+  unitId: string | null;
+  /** Task: 牵头单位 (empty for issues). */
+  leadUnits: string[];
+  /** Task: 配合单位 (empty for issues). */
+  cooperatingUnits: string[];
+
+  // --- where the loop stands ---------------------------------------------------
+  status: LoopStatus;
+  /** Task: 'closed' once every share is closed. Null for issues. */
+  taskStatus: TaskStatus | null;
+  /** The item's current deadline (ISO instant as recorded); null until assigned. */
+  deadline: string | null;
+  /** Task: the task's 完成时限 (a share's deadline defaults to it). */
+  taskDeadline: string | null;
+  /** Latest reported percentage; null before the first report. */
+  percent: number | null;
+  progressReports: number;
+  notes: number;
+  reworkCount: number;
+  extensionCount: number;
+  reopenCount: number;
+  pendingExtension: boolean;
+  /** The deadline asked for by the pending extension request. */
+  requestedDeadline: string | null;
+  /** The unit whose completion (申请销号) awaits or passed verification; null otherwise. */
+  submittedByUnit: string | null;
+  submittedAt: string | null;
+  closedAt: string | null;
+
+  // --- provenance --------------------------------------------------------------
+  /** Type of the last event that changed this row. */
+  lastEventType: string;
+  /** Global position of the last event that changed this row. */
+  lastPosition: bigint;
+  /**
+   * Version of the latest event of the item's stream seen by the projection
+   * (for a task: any share's event moves it on every share of the task), usable
+   * as `expectedVersion` for the next command.
+   */
+  streamVersion: bigint;
+  /** recordedAt of the last event that changed this row. */
+  updatedAt: string;
+  /** occurredAt (effective time) of the last event that changed this row. */
+  occurredAt: string;
+}
+
+/** What awaits action on an item. */
+export type InboxAction =
+  /** 签收: the unit signs for an assigned item. */
+  | 'acknowledge'
+  /** 进展报送: the unit reports progress. */
+  | 'report_progress'
+  /** 申请销号: the unit may submit completion (from in_progress). */
+  | 'submit_completion'
+  /** 交办: the supervision office assigns a registered share / a reported issue. */
+  | 'assign'
+  /** 销号 or 退回: the supervision office verifies a submitted completion. */
+  | 'verify_completion'
+  /** The supervision office grants or refuses a pending extension request (延期). */
+  | 'decide_extension';
+
+export interface InboxEntry {
+  item: Item;
+  needs: InboxAction[];
+  /** The deadline lies before the inbox's `at`. */
+  overdue: boolean;
+  /** Milliseconds from `at` to the deadline (negative when overdue); null without a deadline. */
+  msToDeadline: number | null;
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}

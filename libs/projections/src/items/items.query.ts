@@ -1,0 +1,304 @@
+import type Database from 'better-sqlite3';
+import type { LoopStatus } from '@duban/domain/closure-loop';
+import type { IssueUrgency } from '@duban/domain/issue';
+import type { TaskStatus } from '@duban/domain/task';
+import type { InboxAction, InboxEntry, Item, ItemKind, Page } from './item';
+import { ITEMS_SCHEMA } from './items.projection';
+
+export class InvalidItemsQueryError extends Error {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field} ${reason}`);
+    this.name = 'InvalidItemsQueryError';
+  }
+}
+
+export interface ItemsFilter {
+  /** The responsible unit (the share's unit, the issue's assignee). */
+  unitId?: string;
+  /** Responsible, lead (牵头) or cooperating (配合) unit: what a unit may see. */
+  involvesUnit?: string;
+  status?: LoopStatus | readonly LoopStatus[];
+  /** Items whose deadline lies before this instant and that are not closed. */
+  overdueAt?: string | Date;
+  /** 文号, exact. */
+  docNumber?: string;
+  taskId?: string;
+  kind?: ItemKind;
+  /** Default 50, at most 1000. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface InboxOptions {
+  kind?: ItemKind;
+  limit?: number;
+  offset?: number;
+}
+
+export type SupervisorAction = Extract<InboxAction, 'assign' | 'verify_completion' | 'decide_extension'>;
+
+export interface SupervisorInboxOptions extends InboxOptions {
+  /** Which kinds of work to include. Default: all three. */
+  needs?: readonly SupervisorAction[];
+}
+
+const UNIT_ACTIONS: Partial<Record<LoopStatus, InboxAction[]>> = {
+  assigned: ['acknowledge'],
+  acknowledged: ['report_progress'],
+  in_progress: ['report_progress', 'submit_completion'],
+};
+
+const SUPERVISOR_ACTIONS: readonly SupervisorAction[] = ['assign', 'verify_completion', 'decide_extension'];
+
+const SUPERVISOR_CONDITIONS: Record<SupervisorAction, string> = {
+  assign: "status IN ('registered', 'reported')",
+  verify_completion: "status = 'submitted'",
+  decide_extension: 'pending_extension = 1',
+};
+
+/** Soonest deadline first (before assignment: a share's task deadline); items without one last. */
+const BY_DUE = 'ORDER BY due_ms IS NULL, due_ms, key';
+
+const MAX_LIMIT = 1000;
+
+interface ItemRow {
+  key: string;
+  kind: ItemKind;
+  task_id: string | null;
+  issue_id: string | null;
+  doc_number: string | null;
+  doc_title: string | null;
+  item_path: string | null;
+  title: string;
+  category: string | null;
+  urgency: IssueUrgency | null;
+  reporting_unit: string | null;
+  park_id: string | null;
+  supervising_office: string | null;
+  unit_id: string | null;
+  lead_units: string;
+  cooperating_units: string;
+  status: LoopStatus;
+  task_status: TaskStatus | null;
+  deadline: string | null;
+  deadline_ms: bigint | null;
+  task_deadline: string | null;
+  percent: number | null;
+  progress_reports: bigint;
+  notes: bigint;
+  rework_count: bigint;
+  extension_count: bigint;
+  reopen_count: bigint;
+  pending_extension: bigint;
+  requested_deadline: string | null;
+  submitted_by_unit: string | null;
+  submitted_at: string | null;
+  closed_at: string | null;
+  last_event_type: string;
+  last_position: bigint;
+  stream_version: bigint;
+  updated_at: string;
+  occurred_at: string;
+}
+
+/**
+ * Reads the items read model. Queries see what the runner has committed; after
+ * a write, `runner.waitFor(position, timeoutMs)` first for read-your-writes.
+ */
+export class ItemsQuery {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {
+    // Usable before the runner prepared the file; the runner owns (and may reset) the table.
+    db.exec(ITEMS_SCHEMA);
+  }
+
+  get(key: string): Item | null {
+    const row = this.statement('SELECT * FROM items WHERE key = ?').get(key) as ItemRow | undefined;
+    return row ? toItem(row) : null;
+  }
+
+  /** All shares of a task, in the order of their responsible units' keys. */
+  task(taskId: string): Item[] {
+    return (this.statement("SELECT * FROM items WHERE task_id = ? AND kind = 'task' ORDER BY key").all(taskId) as ItemRow[]).map(toItem);
+  }
+
+  list(filter: ItemsFilter = {}): Page<Item> {
+    const where: string[] = [];
+    const params: Record<string, string | number> = {};
+    if (filter.unitId !== undefined) {
+      where.push('unit_id = @unit_id');
+      params.unit_id = filter.unitId;
+    }
+    if (filter.involvesUnit !== undefined) {
+      where.push(
+        '(unit_id = @involves OR EXISTS (SELECT 1 FROM json_each(items.lead_units) WHERE value = @involves)' +
+          ' OR EXISTS (SELECT 1 FROM json_each(items.cooperating_units) WHERE value = @involves))',
+      );
+      params.involves = filter.involvesUnit;
+    }
+    if (filter.status !== undefined) {
+      const statuses: readonly LoopStatus[] = typeof filter.status === 'string' ? [filter.status] : filter.status;
+      if (statuses.length === 0) throw new InvalidItemsQueryError('status', 'must name at least one status');
+      where.push(`status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`);
+      statuses.forEach((s, i) => (params[`status${i}`] = s));
+    }
+    if (filter.overdueAt !== undefined) {
+      where.push("deadline_ms IS NOT NULL AND deadline_ms < @overdue_ms AND status <> 'closed'");
+      params.overdue_ms = instant('overdueAt', filter.overdueAt);
+    }
+    if (filter.docNumber !== undefined) {
+      where.push('doc_number = @doc_number');
+      params.doc_number = filter.docNumber;
+    }
+    if (filter.taskId !== undefined) {
+      where.push('task_id = @task_id');
+      params.task_id = filter.taskId;
+    }
+    if (filter.kind !== undefined) {
+      where.push('kind = @kind');
+      params.kind = kind(filter.kind);
+    }
+    return this.page(where, params, filter, toItem);
+  }
+
+  /**
+   * What awaits `unitId`'s action (it is the responsible unit): assigned items
+   * to sign for (签收), acknowledged and in-progress items to report on or
+   * submit (申请销号). Soonest deadline first; `at` decides `overdue`.
+   */
+  inbox(unitId: string, at: string | Date, options: InboxOptions = {}): Page<InboxEntry> {
+    const atMs = instant('at', at);
+    const where = ["unit_id = @unit_id AND status IN ('assigned', 'acknowledged', 'in_progress')"];
+    const params: Record<string, string | number> = { unit_id: unitId };
+    if (options.kind !== undefined) {
+      where.push('kind = @kind');
+      params.kind = kind(options.kind);
+    }
+    return this.page(where, params, options, (row) => entry(row, UNIT_ACTIONS[row.status] ?? [], atMs));
+  }
+
+  /**
+   * What awaits the supervision office (督查室): registered shares and reported
+   * issues to assign (交办), submitted completions to verify (销号/退回), and
+   * pending extension requests (延期) to grant or refuse. Soonest deadline first.
+   */
+  supervisorInbox(at: string | Date, options: SupervisorInboxOptions = {}): Page<InboxEntry> {
+    const atMs = instant('at', at);
+    const needs = options.needs ?? SUPERVISOR_ACTIONS;
+    if (needs.length === 0 || needs.some((n) => !SUPERVISOR_ACTIONS.includes(n))) {
+      throw new InvalidItemsQueryError('needs', `must be some of ${SUPERVISOR_ACTIONS.join(', ')}`);
+    }
+    const where = [`(${needs.map((n) => SUPERVISOR_CONDITIONS[n]).join(' OR ')})`];
+    const params: Record<string, string | number> = {};
+    if (options.kind !== undefined) {
+      where.push('kind = @kind');
+      params.kind = kind(options.kind);
+    }
+    return this.page(where, params, options, (row) => {
+      const actions: InboxAction[] = [];
+      if (needs.includes('assign') && (row.status === 'registered' || row.status === 'reported')) actions.push('assign');
+      if (needs.includes('verify_completion') && row.status === 'submitted') actions.push('verify_completion');
+      if (needs.includes('decide_extension') && row.pending_extension === 1n) actions.push('decide_extension');
+      return entry(row, actions, atMs);
+    });
+  }
+
+  private page<T>(
+    where: string[],
+    params: Record<string, string | number>,
+    paging: { limit?: number; offset?: number },
+    map: (row: ItemRow) => T,
+  ): Page<T> {
+    const limit = paging.limit ?? 50;
+    const offset = paging.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new InvalidItemsQueryError('limit', `must be a whole number from 1 to ${MAX_LIMIT}`);
+    }
+    if (!Number.isInteger(offset) || offset < 0) throw new InvalidItemsQueryError('offset', 'must be a whole number ≥ 0');
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const read = this.db.transaction(() => {
+      const total = this.statement(`SELECT count(*) AS n FROM items ${clause}`).get(params) as { n: bigint };
+      const rows = this.statement(`SELECT * FROM items ${clause} ${BY_DUE} LIMIT @limit OFFSET @offset`).all({
+        ...params,
+        limit,
+        offset,
+      }) as ItemRow[];
+      return { total: Number(total.n), rows };
+    });
+    // One read transaction: the count and the page see the same commit.
+    const { total, rows } = read.deferred();
+    return { rows: rows.map(map), total, limit, offset };
+  }
+
+  private statement(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql).safeIntegers(true);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+}
+
+function entry(row: ItemRow, needs: InboxAction[], atMs: number): InboxEntry {
+  const msToDeadline = row.deadline_ms === null ? null : Number(row.deadline_ms) - atMs;
+  return { item: toItem(row), needs, overdue: msToDeadline !== null && msToDeadline < 0, msToDeadline };
+}
+
+function toItem(r: ItemRow): Item {
+  return {
+    key: r.key,
+    kind: r.kind,
+    taskId: r.task_id,
+    issueId: r.issue_id,
+    docNumber: r.doc_number,
+    docTitle: r.doc_title,
+    itemPath: r.item_path,
+    title: r.title,
+    category: r.category,
+    urgency: r.urgency,
+    reportingUnit: r.reporting_unit,
+    parkId: r.park_id,
+    supervisingOffice: r.supervising_office,
+    unitId: r.unit_id,
+    leadUnits: JSON.parse(r.lead_units) as string[],
+    cooperatingUnits: JSON.parse(r.cooperating_units) as string[],
+    status: r.status,
+    taskStatus: r.task_status,
+    deadline: r.deadline,
+    taskDeadline: r.task_deadline,
+    percent: r.percent === null ? null : Number(r.percent),
+    progressReports: Number(r.progress_reports),
+    notes: Number(r.notes),
+    reworkCount: Number(r.rework_count),
+    extensionCount: Number(r.extension_count),
+    reopenCount: Number(r.reopen_count),
+    pendingExtension: r.pending_extension === 1n,
+    requestedDeadline: r.requested_deadline,
+    submittedByUnit: r.submitted_by_unit,
+    submittedAt: r.submitted_at,
+    closedAt: r.closed_at,
+    lastEventType: r.last_event_type,
+    lastPosition: r.last_position,
+    streamVersion: r.stream_version,
+    updatedAt: r.updated_at,
+    occurredAt: r.occurred_at,
+  };
+}
+
+function instant(field: string, value: string | Date): number {
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  if (Number.isNaN(ms) || (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}T/.test(value))) {
+    throw new InvalidItemsQueryError(field, 'must be an ISO 8601 instant');
+  }
+  return ms;
+}
+
+function kind(value: string): ItemKind {
+  if (value !== 'task' && value !== 'issue') throw new InvalidItemsQueryError('kind', "must be 'task' or 'issue'");
+  return value;
+}

@@ -1,0 +1,397 @@
+import type Database from 'better-sqlite3';
+import type { EventStore } from '@duban/eventstore';
+import type { Checkpoint } from './checkpoints';
+import { CheckpointTable, validateProjections, ZERO } from './checkpoints';
+import type { LaggingProjection } from './errors';
+import { ProjectionRunnerStoppedError, ProjectionWaitTimeoutError, UnknownProjectionError } from './errors';
+import { HeadTracker } from './head-tracker';
+import type { Projection } from './projection';
+import type { RunnerLogger, WorkerState } from './projection-worker';
+import { ProjectionWorker, SILENT_LOGGER } from './projection-worker';
+
+export interface ProjectionRunnerOptions {
+  store: EventStore;
+  /** The read-model database (see openReadModelDatabase). The runner does not close it. */
+  db: Database.Database;
+  projections: readonly Projection[];
+  /** Most events per transaction. Default 500. */
+  batchSize?: number;
+  /**
+   * How long a partial batch may wait for more events before it is committed.
+   * Default 0: as soon as the subscription has nothing more at hand (it is idle).
+   */
+  flushDelayMs?: number;
+  /** Backoff after a failed batch: initial, doubling up to max. Default 500 ms … 30 s. */
+  retryDelayMs?: { initial: number; max: number };
+  /** Most events one lag()/rebuild() head scan reads before it answers with `exact: false`. Default 100 000. */
+  headScanBudget?: number;
+  /** How often waitFor re-reads the stored checkpoints (besides every local commit). Default 100 ms. */
+  waitPollMs?: number;
+  clock?: () => Date;
+  logger?: RunnerLogger;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  /** In this process. */
+  state: WorkerState;
+  /** Committed (read from the read-model database). */
+  checkpoint: bigint;
+  eventsSeen: number;
+  checkpointRecordedAt: string | null;
+  lastError: string | null;
+  failures: number;
+}
+
+export interface ProjectionLag extends ProjectionStatus {
+  /** Global position of the last event in the log (0n: empty log). */
+  head: bigint;
+  headRecordedAt: string | null;
+  /** Events in the log after the checkpoint (all types, handled or not). */
+  eventsBehind: number;
+  /**
+   * How far the read model's "as of" time trails the log: headRecordedAt minus
+   * the recordedAt of the last applied event (of the log's first event when
+   * nothing is applied yet); 0 when caught up. Both times come from the store's clock.
+   */
+  secondsBehind: number;
+  /** False when the head scan hit its budget: the numbers are lower bounds. */
+  exact: boolean;
+}
+
+export interface RebuildProgress {
+  projection: string;
+  /** Events passed since position zero. */
+  done: number;
+  /** Events in the log when the rebuild started, when known. */
+  total: number | null;
+  /** Events per second since the rebuild started. */
+  rate: number;
+  elapsedMs: number;
+}
+
+export interface RebuildResult {
+  projection: string;
+  events: number;
+  position: bigint;
+  elapsedMs: number;
+}
+
+interface Waiter {
+  position: bigint;
+  workers: readonly ProjectionWorker[];
+  resolve(): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout | null;
+  /** Rejected on the first failed batch of one of its workers (rebuild). */
+  failFast: boolean;
+}
+
+/**
+ * Feeds the read models from the global log. Each projection runs its own
+ * checkpointed catch-up subscription (never from the end); each batch of up to
+ * `batchSize` events is applied and checkpointed in one transaction on the
+ * read-model database. See projection-worker.ts for the loop and README.md for
+ * the guarantees.
+ */
+export class ProjectionRunner {
+  private readonly workers = new Map<string, ProjectionWorker>();
+  private readonly checkpoints: CheckpointTable;
+  private tracker: HeadTracker;
+  private readonly waiters = new Set<Waiter>();
+  private readonly progress = new Map<ProjectionWorker, (cp: Checkpoint) => void>();
+  private readonly logger: RunnerLogger;
+  private readonly clock: () => Date;
+  private readonly headScanBudget: number;
+  private readonly waitPollMs: number;
+  private prepared = false;
+  private running = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private rebuildQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ProjectionRunnerOptions) {
+    const tables = validateProjections(options.projections);
+    const allTables = new Map<string, string>();
+    for (const [name, own] of tables) own.forEach((t) => allTables.set(t, name));
+    this.logger = options.logger ?? SILENT_LOGGER;
+    this.clock = options.clock ?? (() => new Date());
+    this.headScanBudget = options.headScanBudget ?? 100_000;
+    this.waitPollMs = options.waitPollMs ?? 100;
+    this.checkpoints = new CheckpointTable(options.db);
+    for (const projection of options.projections) {
+      const own = tables.get(projection.name)!;
+      const foreign = new Set([...allTables.keys()].filter((t) => allTables.get(t) !== projection.name));
+      const worker = new ProjectionWorker(projection, {
+        db: options.db,
+        store: options.store,
+        checkpoints: this.checkpoints,
+        tables: own,
+        foreignTables: foreign,
+        batchSize: Math.max(1, options.batchSize ?? 500),
+        flushDelayMs: options.flushDelayMs ?? 0,
+        retryDelayMs: options.retryDelayMs ?? { initial: 500, max: 30_000 },
+        clock: this.clock,
+        logger: this.logger,
+        onCommit: (w, cp) => this.committed(w, cp),
+        onFailure: (w, err) => this.failed(w, err),
+      });
+      this.workers.set(projection.name, worker);
+    }
+    this.tracker = this.newTracker();
+  }
+
+  private newTracker(): HeadTracker {
+    const furthest = this.checkpoints.all().reduce<Checkpoint>((a, c) => (c.position > a.position ? c : a), ZERO);
+    return new HeadTracker(this.options.store, furthest);
+  }
+
+  /** Names of the registered projections. */
+  get names(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /**
+   * Creates the checkpoint table and every projection's tables (synchronous,
+   * idempotent). A projection that is new, whose stored version differs, or
+   * whose tables are missing is reset to position zero here.
+   */
+  prepare(): void {
+    if (this.prepared) return;
+    const { db } = this.options;
+    const existing = new Set(
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[],
+    );
+    for (const worker of this.workers.values()) {
+      const { projection } = worker;
+      const stored = this.checkpoints.get(projection.name);
+      const missing = worker.tables.filter((t) => !existing.has(t));
+      if (!stored) {
+        worker.reset('new projection');
+      } else if (stored.version !== projection.version) {
+        worker.reset(`version ${stored.version} → ${projection.version}`);
+      } else if (missing.length > 0) {
+        worker.reset(`tables missing: ${missing.join(', ')}`);
+      } else {
+        db.exec(projection.schema); // new indexes of the same version; harmless otherwise
+        worker.load();
+      }
+    }
+    this.prepared = true;
+  }
+
+  /**
+   * Prepares and starts every projection; returns once they are subscribed
+   * (not caught up). A projection whose checkpoint event is no longer in the
+   * log (the store was wiped, restored from an older backup or replaced) is
+   * rebuilt from zero rather than left showing rows the log does not hold.
+   */
+  async start(): Promise<void> {
+    this.prepare();
+    if (this.running) return;
+    this.running = true;
+    await this.verifyCheckpoints();
+    if (!this.running) return; // stopped meanwhile
+    for (const worker of this.workers.values()) worker.start();
+    this.logger.log(
+      `projections started: ${[...this.workers.values()]
+        .map((w) => `${w.name} v${w.projection.version} at ${w.checkpoint.position}`)
+        .join(', ')}`,
+    );
+  }
+
+  /** Stops every projection; the batch each one is gathering is committed first. Pending waits are rejected. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+    for (const waiter of [...this.waiters]) this.settle(waiter, new ProjectionRunnerStoppedError(`position ${waiter.position} was reached`));
+    this.stopPolling();
+  }
+
+  status(): ProjectionStatus[] {
+    this.prepare();
+    return [...this.workers.values()].map((w) => {
+      const stored = this.checkpoints.get(w.name);
+      return {
+        name: w.name,
+        version: w.projection.version,
+        state: w.state,
+        checkpoint: stored?.position ?? 0n,
+        eventsSeen: stored?.eventsSeen ?? 0,
+        checkpointRecordedAt: stored?.recordedAt ?? null,
+        lastError: w.lastError?.message ?? null,
+        failures: w.failures,
+      };
+    });
+  }
+
+  /** Per projection: events and seconds behind the head of the log. */
+  async lag(): Promise<ProjectionLag[]> {
+    const statuses = this.status();
+    const head = await this.tracker.head(this.headScanBudget);
+    const needFirst = statuses.some((s) => s.checkpointRecordedAt === null && head.eventsSeen > s.eventsSeen);
+    const first = needFirst ? await this.tracker.firstEventRecordedAt() : null;
+    return statuses.map((s) => {
+      const eventsBehind = Math.max(0, head.eventsSeen - s.eventsSeen);
+      const asOf = s.checkpointRecordedAt ?? first;
+      const secondsBehind =
+        eventsBehind === 0 || head.recordedAt === null || asOf === null
+          ? 0
+          : Math.max(0, (Date.parse(head.recordedAt) - Date.parse(asOf)) / 1000);
+      return { ...s, head: head.position, headRecordedAt: head.recordedAt, eventsBehind, secondsBehind, exact: head.exact };
+    });
+  }
+
+  /**
+   * Resolves once every projection (or those named) has committed the event at
+   * `position` (read-your-writes: pass the position an append returned).
+   * Rejects with ProjectionWaitTimeoutError, naming the laggards, after `timeoutMs`.
+   */
+  waitFor(position: bigint, timeoutMs: number, names?: readonly string[]): Promise<void> {
+    this.prepare();
+    const workers = this.select(names);
+    if (this.lagging(position, workers).length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { position, workers, resolve, reject, timer: null, failFast: false };
+      waiter.timer = setTimeout(() => {
+        this.settle(waiter, new ProjectionWaitTimeoutError(position, timeoutMs, this.lagging(position, workers)));
+      }, Math.max(0, timeoutMs));
+      this.waiters.add(waiter);
+      this.startPolling();
+    });
+  }
+
+  /**
+   * Rebuilds one projection (or all, one after the other) from position zero:
+   * drops its tables, resets its checkpoint, and replays the log up to the
+   * head found when it starts. Works whether or not the runner is running (a
+   * CLI can rebuild offline). The read model is incomplete until it finishes.
+   * Rejects on the first failed batch (the runner, if running, keeps retrying).
+   */
+  rebuild(name?: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildResult[]> {
+    this.prepare();
+    const workers = this.select(name === undefined ? undefined : [name]);
+    const run = this.rebuildQueue.then(async () => {
+      const results: RebuildResult[] = [];
+      for (const worker of workers) results.push(await this.rebuildOne(worker, onProgress));
+      return results;
+    });
+    this.rebuildQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async verifyCheckpoints(): Promise<void> {
+    let reset = false;
+    for (const worker of this.workers.values()) {
+      if (await worker.checkpointInLog()) continue;
+      worker.reset(`the event log no longer holds the event at its checkpoint ${worker.checkpoint.position}`);
+      reset = true;
+    }
+    if (reset) this.tracker = this.newTracker();
+  }
+
+  private async rebuildOne(worker: ProjectionWorker, onProgress?: (p: RebuildProgress) => void): Promise<RebuildResult> {
+    const startedAt = this.clock().getTime();
+    await worker.stop();
+    worker.reset('rebuild requested');
+    let total: number | null = null;
+    const report = (cp: Checkpoint) => {
+      const elapsedMs = Math.max(0, this.clock().getTime() - startedAt);
+      onProgress?.({
+        projection: worker.name,
+        done: cp.eventsSeen,
+        total,
+        rate: elapsedMs > 0 ? Math.round((cp.eventsSeen / elapsedMs) * 1000) : 0,
+        elapsedMs,
+      });
+    };
+    this.progress.set(worker, report);
+    try {
+      worker.start();
+      for (;;) {
+        const head = await this.tracker.head(this.headScanBudget);
+        if (head.exact) total = head.eventsSeen;
+        await this.waitForWorker(worker, head.position);
+        if (head.exact) break;
+      }
+    } finally {
+      this.progress.delete(worker);
+      if (!this.running) await worker.stop();
+    }
+    const cp = worker.load();
+    report(cp);
+    const elapsedMs = this.clock().getTime() - startedAt;
+    this.logger.log(`projection ${worker.name}: rebuilt ${cp.eventsSeen} events up to position ${cp.position} in ${elapsedMs} ms`);
+    return { projection: worker.name, events: cp.eventsSeen, position: cp.position, elapsedMs };
+  }
+
+  private waitForWorker(worker: ProjectionWorker, position: bigint): Promise<void> {
+    if (this.lagging(position, [worker]).length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.add({ position, workers: [worker], resolve, reject, timer: null, failFast: true });
+    });
+  }
+
+  private select(names: readonly string[] | undefined): ProjectionWorker[] {
+    if (names === undefined) return [...this.workers.values()];
+    return names.map((n) => {
+      const w = this.workers.get(n);
+      if (!w) throw new UnknownProjectionError(n, this.names);
+      return w;
+    });
+  }
+
+  /** The projections (of `workers`) whose committed checkpoint is before `position`. */
+  private lagging(position: bigint, workers: readonly ProjectionWorker[]): LaggingProjection[] {
+    const out: LaggingProjection[] = [];
+    for (const w of workers) {
+      const checkpoint = this.checkpoints.get(w.name)?.position ?? 0n;
+      if (checkpoint < position) {
+        out.push({ name: w.name, checkpoint, state: w.state, lastError: w.lastError?.message ?? null });
+      }
+    }
+    return out;
+  }
+
+  private committed(worker: ProjectionWorker, cp: Checkpoint): void {
+    this.tracker.offer(cp);
+    this.progress.get(worker)?.(cp);
+    this.checkWaiters();
+  }
+
+  private failed(worker: ProjectionWorker, error: Error): void {
+    for (const waiter of [...this.waiters]) {
+      if (waiter.failFast && waiter.workers.includes(worker)) this.settle(waiter, error);
+    }
+  }
+
+  private checkWaiters(): void {
+    for (const waiter of [...this.waiters]) {
+      if (this.lagging(waiter.position, waiter.workers).length === 0) this.settle(waiter, null);
+    }
+    if (this.waiters.size === 0) this.stopPolling();
+  }
+
+  private settle(waiter: Waiter, error: Error | null): void {
+    if (!this.waiters.delete(waiter)) return;
+    if (waiter.timer) clearTimeout(waiter.timer);
+    if (error) waiter.reject(error);
+    else waiter.resolve();
+  }
+
+  /** Another process may run the projections: re-read the stored checkpoints now and then while someone waits. */
+  private startPolling(): void {
+    if (this.pollTimer) return;
+    this.pollTimer = setInterval(() => this.checkWaiters(), this.waitPollMs);
+    this.pollTimer.unref?.();
+  }
+
+  private stopPolling(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+  }
+}
