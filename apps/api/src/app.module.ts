@@ -5,9 +5,11 @@ import { AccessModule } from '@duban/access';
 import { ApplicationModule } from '@duban/application/nest/application.module';
 import { APP_CONFIG, AppConfig, DubanConfigModule } from '@duban/config';
 import { EventStoreModule } from '@duban/eventstore/nest/event-store.module';
+import { ProjectionsModule } from '@duban/projections';
 import { HttpErrorsFilter } from './common/http-errors.filter';
 import { HealthModule } from './health/health.module';
 import { IssuesController } from './issues/issues.controller';
+import { ItemsController } from './items/items.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { UnitsModule } from './units/units.module';
 
@@ -26,12 +28,14 @@ import { UnitsModule } from './units/units.module';
       }),
     }),
     EventStoreModule,
+    // the api process runs the projections: its queries read the read models it keeps
+    ProjectionsModule,
     AccessModule,
     UnitsModule,
     ApplicationModule,
     HealthModule,
   ],
-  controllers: [TasksController, IssuesController],
+  controllers: [TasksController, IssuesController, ItemsController],
   providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],
 })
 export class AppModule {}

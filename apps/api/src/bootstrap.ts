@@ -22,6 +22,8 @@ export async function createApi(): Promise<NestExpressApplication> {
   app.useLogger(app.get(Logger));
   // bodies over 256 KB are refused with 413 before any handler runs
   app.useBodyParser('json', { limit: '256kb' });
+  // positions and versions are 64-bit (bigint) inside; JSON carries them as strings
+  app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
