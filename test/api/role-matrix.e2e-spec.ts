@@ -16,7 +16,8 @@ const STAGES: Stage[] = ['registered', 'assigned', 'acknowledged', 'in_progress'
 
 interface Endpoint {
   name: string;
-  kind: 'task' | 'issue' | 'create';
+  /** 'create' and 'none' need no existing item. */
+  kind: 'task' | 'issue' | 'create' | 'none';
   stage: Stage;
   method: 'get' | 'post';
   path: (id: string) => string;
@@ -58,6 +59,9 @@ const ENDPOINTS: Endpoint[] = [
   { name: 'request issue extension', kind: 'issue', stage: 'assigned', method: 'post', path: (id) => issue(id, '/extension-requests'), body: { requestedDeadline: '2026-12-31T23:59:59+08:00', reason: '延期' }, allowed: { ownUnit: 200 } },
   { name: 'grant issue extension', kind: 'issue', stage: 'extension', method: 'post', path: (id) => issue(id, '/extension-requests/grant'), body: {}, allowed: { supervisor: 200 } },
   { name: 'refuse issue extension', kind: 'issue', stage: 'extension', method: 'post', path: (id) => issue(id, '/extension-requests/refuse'), body: { reason: '不予' }, allowed: { supervisor: 200 } },
+  { name: 'GET /items', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/items', allowed: { ...readers, otherUnit: 200 } },
+  { name: 'GET /inbox', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/inbox', allowed: { supervisor: 200, ownUnit: 200, otherUnit: 200 } },
+  { name: 'GET /units', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/units', allowed: { ...readers, otherUnit: 200 } },
 ];
 
 describe('role × endpoint matrix', () => {
@@ -109,11 +113,11 @@ describe('role × endpoint matrix', () => {
     (await client('auditor').get(kind === 'task' ? `/api/v1/tasks/${id}` : issue(id)).expect(200)).body.version;
 
   it.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s', async (_name, e) => {
-    const id = e.kind === 'create' ? '' : await itemAt(e.kind, e.stage);
+    const id = e.kind === 'create' || e.kind === 'none' ? '' : await itemAt(e.kind, e.stage);
     // registering a task needs a new item path each time (the same item cannot be registered twice)
     const bodyFor = () =>
       e.body ?? { docNumber: '郑政办〔2021〕34号', itemPath: `矩阵/${++n}`, title: '矩阵', text: '矩阵', leadUnits: ['市工信局'], responsibleUnits: [OWN], deadline: '2026-12-30T23:59:59+08:00' };
-    const before = e.kind === 'create' ? null : await versionOf(e.kind, id);
+    const before = e.kind === 'create' || e.kind === 'none' ? null : await versionOf(e.kind, id);
     const refused = EVERYONE.filter((w) => e.allowed[w] === undefined);
     const seen: Record<string, number> = {};
     for (const who of [...refused, ...EVERYONE.filter((w) => e.allowed[w] !== undefined)]) {
@@ -121,7 +125,7 @@ describe('role × endpoint matrix', () => {
       const res = e.method === 'get' ? await c.get(e.path(id)) : await c.post(e.path(id)).send(bodyFor());
       seen[who] = res.status;
       if (res.status >= 400) expect(res.body.statusCode).toBe(res.status);
-      if (e.allowed[who] === undefined && e.kind !== 'create') expect(await versionOf(e.kind, id)).toBe(before); // refused: nothing written
+      if (e.allowed[who] === undefined && (e.kind === 'task' || e.kind === 'issue')) expect(await versionOf(e.kind, id)).toBe(before); // refused: nothing written
     }
     const expected = Object.fromEntries(EVERYONE.map((w) => [w, e.allowed[w] ?? (w === 'anonymous' ? 401 : 403)]));
     expect(seen).toEqual(expected);
