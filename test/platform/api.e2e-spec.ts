@@ -31,6 +31,7 @@ describe('api: health, readiness, limits', () => {
     await request(app.getHttpServer()).get('/health').expect(200).expect((r) => expect(r.body.status).toBe('ok'));
     const ready = await request(app.getHttpServer()).get('/ready').expect(200);
     expect(ready.body.info.eventStore).toEqual({ status: 'up', kind: 'sqlite' });
+    expect(ready.body.info.projections).toMatchObject({ status: 'up', items: { state: 'running', eventsBehind: 0, secondsBehind: 0 } });
     expect(existsSync(join(dir, 'duban.db'))).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '@duban/access';
+import { ProjectionsHealthIndicator } from './projections.health';
 import { EventStoreHealthIndicator } from './store.health';
 
 @Public()
@@ -11,6 +12,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly store: EventStoreHealthIndicator,
+    private readonly projections: ProjectionsHealthIndicator,
   ) {}
 
   /** Liveness: the process answers. */
@@ -20,10 +22,10 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: the event store is reachable (503 otherwise). */
+  /** Readiness: the event store is reachable and no projection has failed (503 otherwise); shows each projection's lag. */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.store.check()]);
+    return this.health.check([() => this.store.check(), () => this.projections.check()]);
   }
 }
