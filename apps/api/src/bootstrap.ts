@@ -61,6 +61,12 @@ export async function startApi(): Promise<StartedApi> {
       `Duban api listening on ${url}  (API docs: ${url}/docs, health: ${url}/health, ready: ${url}/ready)`,
       `events: ${describeEventStore(eventStoreSettings(config))}`,
       `data dir: ${config.dataDir}`,
+      ...(config.kurrentDbUrl
+        ? []
+        : [
+            'get a bearer token (embedded mode): npx duban token --role supervisor --unit 市政府办公厅四处 --user <name>',
+            '  (roles: supervisor, unit, auditor, admin; --unit is the unit the user acts for, e.g. 郑东新区)',
+          ]),
       '',
     ].join('\n'),
   );
