@@ -13,13 +13,13 @@
  * the operations (event generation and raw's JSON serialisation happen outside the timed region).
  */
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { Event as EmmettEvent } from '@event-driven-io/emmett';
 import * as emmett from '@event-driven-io/emmett-sqlite';
 import { ExpectedVersion, NewEvent, NO_STREAM, SqliteEventStore } from '@duban/eventstore';
+import { Case, makeEvent, mountOf, openRaw, rawAppendCase, streams, Sync, timed } from './support/raw-sqlite';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SCALE = QUICK ? 0.1 : 1;
@@ -33,35 +33,13 @@ const PAGE = 1000; // replay page size
 const GOAL_APPEND_VS_RAW = 0.6;
 const GOAL_REPLAY = 250_000;
 
-type Sync = 'FULL' | 'NORMAL';
 type StoreName = 'raw' | 'duban' | 'emmett' | 'emmett-store';
-/** `next()` prepares one operation outside the clock; the returned thunk is timed and returns the events it handled. */
-interface Case {
-  next(): () => number | Promise<number>;
-  close(): void | Promise<void>;
-}
 
 const root = mkdtempSync(join(os.tmpdir(), 'duban-bench-'));
 const freshDir = (name: string) => mkdtempSync(join(root, `${name}-`));
 
-// ---------------------------------------------------------------- events (shaped like the contract's newEvent())
+// ---------------------------------------------------------------- events (shaped like the contract's newEvent(), see support/raw-sqlite.ts)
 
-function makeEvent(i: number): NewEvent {
-  return {
-    id: randomUUID(),
-    type: 'task.assigned.v1',
-    data: { taskId: randomUUID(), unitId: '市政府办公厅四处', deadline: '2021-05-15T09:00:00.000Z', note: `请于期限内办结并反馈结果 #${i}` },
-    metadata: {
-      actorUserId: 'tester',
-      actorUnitId: '市政府办公厅四处',
-      actorRole: 'supervisor',
-      commandId: randomUUID(),
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      occurredAt: '2021-04-30T15:59:59.000Z',
-    },
-  };
-}
 let counter = 0;
 const EVENT_BYTES = ((e: NewEvent) => ({
   data: Buffer.byteLength(JSON.stringify(e.data)),
@@ -74,68 +52,10 @@ const toEmmett = (e: NewEvent): EmmettEvent<string, Record<string, unknown>, Rec
   metadata: e.metadata,
 });
 
-/** Round-robin stream picker that remembers how many events each stream holds. */
-function streams(prefix: string, n: number) {
-  const counts = new Array<number>(n).fill(0);
-  let i = 0;
-  return {
-    pick(batch: number) {
-      const k = i++ % n;
-      const before = counts[k];
-      counts[k] += batch;
-      return { name: `${prefix}-${k}`, before };
-    },
-  };
-}
-
 // ---------------------------------------------------------------- raw better-sqlite3 (the limit)
 
-/** Same columns and indexes as SqliteEventStore's `events` table (keep in sync with its SCHEMA). */
-const RAW_SCHEMA = `CREATE TABLE events (
-  position    INTEGER PRIMARY KEY AUTOINCREMENT,
-  id          TEXT    NOT NULL UNIQUE,
-  stream      TEXT    NOT NULL,
-  version     INTEGER NOT NULL,
-  type        TEXT    NOT NULL,
-  data        TEXT    NOT NULL,
-  metadata    TEXT    NOT NULL,
-  hash        TEXT    NOT NULL,
-  global_hash TEXT    NOT NULL,
-  UNIQUE (stream, version)
-)`;
-const FAKE_HASH = 'ab'.repeat(32);
-
-function openRaw(file: string, sync: Sync) {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${sync}`);
-  db.exec(RAW_SCHEMA);
-  const insert = db.prepare(
-    'INSERT INTO events (id, stream, version, type, data, metadata, hash, global_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const rows = (stream: string, version: number, events: NewEvent[]) => {
-    const recordedAt = new Date().toISOString();
-    return events.map((e, j) => [e.id, stream, version + j, e.type, JSON.stringify(e.data), JSON.stringify({ ...e.metadata, recordedAt }), FAKE_HASH, FAKE_HASH]);
-  };
-  const insertMany = db.transaction((rs: unknown[][]) => {
-    for (const r of rs) insert.run(...r);
-  });
-  return { db, insert, rows, insertMany };
-}
-
-function rawAppendCase(sync: Sync, batch: number): Case {
-  const { db, insert, rows, insertMany } = openRaw(join(freshDir('raw'), 'events.db'), sync);
-  const pick = streams('task', APPEND_STREAMS);
-  return {
-    next() {
-      const s = pick.pick(batch);
-      const rs = rows(s.name, s.before, makeEvents(batch));
-      // a single insert in autocommit mode is its own transaction; a batch is one transaction
-      return batch === 1 ? () => (insert.run(...rs[0]), 1) : () => (insertMany(rs), batch);
-    },
-    close: () => void db.close(),
-  };
-}
+// the table, the INSERT and the append case live in support/raw-sqlite.ts (shared with commands.bench.ts)
+const rawAppend = (sync: Sync, batch: number): Case => rawAppendCase(join(freshDir('raw'), 'events.db'), sync, batch, makeEvents, APPEND_STREAMS);
 
 const parsed = (r: unknown[]) => [r[0], r[2], r[3], JSON.parse(r[5] as string), JSON.parse(r[6] as string)];
 
@@ -323,22 +243,6 @@ interface Result {
   p99: number;
 }
 
-async function timed(c: Case, budgetNs: number, minOps: number, lat?: number[]): Promise<number> {
-  let spent = 0;
-  let events = 0;
-  for (let ops = 0; spent < budgetNs || ops < minOps; ops++) {
-    const run = c.next();
-    const t0 = process.hrtime.bigint();
-    let n = run();
-    if (typeof n !== 'number') n = await n;
-    const dt = Number(process.hrtime.bigint() - t0);
-    spent += dt;
-    events += n;
-    lat?.push(dt);
-  }
-  return events;
-}
-
 async function runWorkload(stores: [StoreName, () => Case | Promise<Case>][], minWarmupOps = 1): Promise<Result[]> {
   const cases: Case[] = [];
   for (const [, open] of stores) cases.push(await open());
@@ -366,13 +270,6 @@ function pkgVersion(name: string): string {
   return JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', name, 'package.json'), 'utf8')).version;
 }
 
-function mountOf(path: string): string {
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' '));
-  const best = mounts.filter((m) => m[1] && (path === m[1] || path.startsWith(m[1] === '/' ? '/' : `${m[1]}/`)));
-  best.sort((a, b) => b[1].length - a[1].length);
-  return best[0] ? `${best[0][0]} (${best[0][2]}, mounted at ${best[0][1]})` : 'unknown';
-}
-
 async function main() {
   const started = process.hrtime.bigint();
   const loadAtStart = os.loadavg()[0];
@@ -384,7 +281,7 @@ async function main() {
 
   for (const sync of ['FULL', 'NORMAL'] as const) {
     const stores: [StoreName, () => Case | Promise<Case>][] = [
-      ['raw', () => rawAppendCase(sync, 1)],
+      ['raw', () => rawAppend(sync, 1)],
       ['duban', () => dubanAppendCase(sync, 1)],
       ['emmett', () => emmettAppendCase(sync, 1)],
     ];
@@ -394,7 +291,7 @@ async function main() {
   await run(
     'append 10 ev FULL',
     [
-      ['raw', () => rawAppendCase('FULL', 10)],
+      ['raw', () => rawAppend('FULL', 10)],
       ['duban', () => dubanAppendCase('FULL', 10)],
       ['emmett', () => emmettAppendCase('FULL', 10)],
       ['emmett-store', () => emmettStoreAppendCase(10)],

@@ -28,8 +28,9 @@ import { UnitsModule } from './units/units.module';
       }),
     }),
     EventStoreModule,
-    // the api process runs the projections: its queries read the read models it keeps
-    ProjectionsModule,
+    // the api process runs the projections: its queries read the read models it keeps.
+    // Read-model commits are grouped for up to 10 ms, one transaction for a burst of commands.
+    ProjectionsModule.forRoot({ runner: { flushDelayMs: 10 } }),
     AccessModule,
     UnitsModule,
     ApplicationModule,

@@ -58,14 +58,19 @@ export class PollingSubscription implements Subscription {
 
   private idle(): Promise<void> {
     return new Promise<void>((resolve) => {
+      let settled = false;
       const done = () => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
-        this.options.signal?.off('append', done);
+        this.options.signal?.off('append', soon);
         this.wake = null;
         resolve();
       };
       const timer = setTimeout(done, this.options.pollIntervalMs);
-      this.options.signal?.on('append', done);
+      // an append wakes us on the next turn of the event loop, so a burst of appends is read as one page
+      const soon = () => setImmediate(done);
+      this.options.signal?.on('append', soon);
       this.wake = done;
     });
   }
