@@ -34,6 +34,13 @@ describe('api: health, readiness, limits', () => {
     expect(ready.body.info.projections).toMatchObject({ status: 'up', items: { state: 'running', eventsBehind: 0, secondsBehind: 0 } });
     expect(existsSync(join(dir, 'duban.db'))).toBe(true);
   });
+
+  it('serves Prometheus metrics with each projection\'s lag, without a token', async () => {
+    const r = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(r.headers['content-type']).toContain('text/plain');
+    expect(r.text).toContain('duban_event_store_up{kind="sqlite"} 1');
+    expect(r.text).toMatch(/^duban_projection_events_behind\{projection="items"\} 0$/m);
+  });
 });
 
 describe('configuration', () => {

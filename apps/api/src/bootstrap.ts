@@ -28,6 +28,7 @@ export async function createApi(): Promise<NestExpressApplication> {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   // unknown fields are refused (400), not silently dropped
@@ -58,7 +59,7 @@ export async function startApi(): Promise<StartedApi> {
   const url = `http://127.0.0.1:${config.port}`;
   process.stdout.write(
     [
-      `Duban api listening on ${url}  (API docs: ${url}/docs, health: ${url}/health, ready: ${url}/ready)`,
+      `Duban api listening on ${url}  (API docs: ${url}/docs, health: ${url}/health, ready: ${url}/ready, metrics: ${url}/metrics)`,
       `events: ${describeEventStore(eventStoreSettings(config))}`,
       `data dir: ${config.dataDir}`,
       ...(config.kurrentDbUrl

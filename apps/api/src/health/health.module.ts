@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { ProjectionsHealthIndicator } from './projections.health';
 import { EventStoreHealthIndicator } from './store.health';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
-  controllers: [HealthController],
+  controllers: [HealthController, MetricsController],
   providers: [EventStoreHealthIndicator, ProjectionsHealthIndicator],
 })
 export class HealthModule {}
