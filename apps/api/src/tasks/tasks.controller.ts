@@ -2,9 +2,8 @@ import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Req, 
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { createHash } from 'node:crypto';
 import { CurrentActor, Roles } from '@duban/access';
-import { ExecuteTaskCommand, GetHistoryQuery, GetTaskQuery, taskStream } from '@duban/application';
+import { ExecuteTaskCommand, GetHistoryQuery, GetTaskQuery, taskIdFor, taskStream } from '@duban/application';
 import type { Actor } from '@duban/domain/decider';
 import type { RegisteredTask, ShareCommand, TaskCommand, TaskState } from '@duban/domain/task';
 import { effectiveTime, envelopeFrom, ifMatchVersion } from '../common/command-context';
@@ -19,11 +18,6 @@ const SUPERVISOR_OFFICE = '市政府办公厅四处';
 export function canReadTask(actor: Actor, task: RegisteredTask): boolean {
   if (actor.role !== 'unit') return true;
   return [...task.leadUnits, ...task.responsibleUnits, ...task.cooperatingUnits].includes(actor.unitId);
-}
-
-/** Task ids default to the document number and item path, so the same item is not registered twice. */
-export function defaultTaskId(docNumber: string, itemPath: string): string {
-  return createHash('sha256').update(`${docNumber}\u0000${itemPath}`).digest('hex').slice(0, 32);
 }
 
 const view = (state: TaskState) => state;
@@ -52,7 +46,7 @@ export class TasksController {
       at,
       actor,
       data: {
-        taskId: dto.taskId ?? defaultTaskId(dto.docNumber, dto.itemPath),
+        taskId: dto.taskId ?? taskIdFor(dto.docNumber, dto.itemPath),
         sourceDocument: dto.documentTitle ? { docNumber: dto.docNumber, title: dto.documentTitle } : { docNumber: dto.docNumber },
         itemPath: dto.itemPath,
         title: dto.title,
