@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { NewEvent } from '@duban/eventstore';
+import { EVENTS_TABLE } from '@duban/eventstore/sqlite/sqlite-event-store';
 
 export type Sync = 'FULL' | 'NORMAL';
 
@@ -48,19 +49,8 @@ export function streams(prefix: string, n: number) {
   };
 }
 
-/** Same columns and indexes as SqliteEventStore's `events` table (keep in sync with its SCHEMA). */
-export const RAW_SCHEMA = `CREATE TABLE events (
-  position    INTEGER PRIMARY KEY AUTOINCREMENT,
-  id          TEXT    NOT NULL UNIQUE,
-  stream      TEXT    NOT NULL,
-  version     INTEGER NOT NULL,
-  type        TEXT    NOT NULL,
-  data        TEXT    NOT NULL,
-  metadata    TEXT    NOT NULL,
-  hash        TEXT    NOT NULL,
-  global_hash TEXT    NOT NULL,
-  UNIQUE (stream, version)
-)`;
+/** The raw table is the adapter's own `events` table. */
+export const RAW_SCHEMA = EVENTS_TABLE;
 const FAKE_HASH = 'ab'.repeat(32);
 
 /** A new database file in WAL mode with the raw table, a prepared INSERT and its row builder. */

@@ -47,8 +47,8 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
+/** The events table (exported so the benchmark's raw limit writes to exactly the same shape). */
+export const EVENTS_TABLE = `CREATE TABLE IF NOT EXISTS events (
   position    INTEGER PRIMARY KEY AUTOINCREMENT,
   id          TEXT    NOT NULL UNIQUE,
   stream      TEXT    NOT NULL,
@@ -59,7 +59,10 @@ CREATE TABLE IF NOT EXISTS events (
   hash        TEXT    NOT NULL,
   global_hash TEXT    NOT NULL,
   UNIQUE (stream, version)
-);
+)`;
+
+const SCHEMA = `
+${EVENTS_TABLE};
 CREATE TABLE IF NOT EXISTS store_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO store_info (key, value) VALUES ('schema', '1');
 `;
