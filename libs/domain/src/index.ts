@@ -5,3 +5,5 @@ export * from './task';
 export * from './issue';
 export * from './calendar';
 export * from './units';
+export * from './park';
+export * from './target';

@@ -1,0 +1,62 @@
+import type { Command } from '../decider/decider';
+
+/** The document (and table) a target comes from, e.g. 郑政办〔2021〕34号, 附件. */
+export interface TargetSourceDocument {
+  /** 文号. */
+  readonly docNumber: string;
+  readonly title?: string;
+  /** The table inside the document, e.g. 附件 / 附件1. */
+  readonly annex?: string;
+}
+
+/**
+ * Sets one cell of a decomposition table (目标任务分解表): a unit's target for a
+ * metric in a year, "at least `value`" (以上 / 不少于). Supervisor only.
+ * `targetId` must equal targetIdFor(unitId, year, metric): one stream per cell.
+ */
+export type SetTarget = Command<
+  'SetTarget',
+  {
+    readonly targetId: string;
+    readonly unitId: string;
+    readonly year: number;
+    /** The metric as the table names it, e.g. 集聚入园企业 (see PARK_PROGRAMME_METRICS). */
+    readonly metric: string;
+    /** The target figure (≥ 0). */
+    readonly value: number;
+    /** 计量单位, e.g. 个, 家. */
+    readonly unitOfMeasure: string;
+    readonly sourceDocument: TargetSourceDocument;
+  }
+>;
+
+/** Where a progress figure comes from. */
+export type TargetProgressSourceKind = 'park_report' | 'park_milestone' | 'task_progress' | 'manual';
+export const TARGET_PROGRESS_SOURCE_KINDS: readonly TargetProgressSourceKind[] = [
+  'park_report',
+  'park_milestone',
+  'task_progress',
+  'manual',
+];
+
+export interface TargetProgressSource {
+  readonly kind: TargetProgressSourceKind;
+  /** What it refers to, e.g. a park report id, a task id + unit, a 督查 record. Each source is counted once. */
+  readonly ref: string;
+}
+
+/**
+ * Records the unit's achieved figure for the metric as of the command's `at`
+ * (a cumulative total, not an increment). A supervisor, or the target's unit.
+ */
+export type RecordTargetProgress = Command<
+  'RecordTargetProgress',
+  {
+    readonly targetId: string;
+    readonly value: number;
+    readonly source: TargetProgressSource;
+    readonly note?: string;
+  }
+>;
+
+export type TargetCommand = SetTarget | RecordTargetProgress;
