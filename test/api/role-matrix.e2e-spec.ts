@@ -21,7 +21,8 @@ interface Endpoint {
   stage: Stage;
   method: 'get' | 'post';
   path: (id: string) => string;
-  body?: Record<string, unknown>;
+  /** A fixed body, or a fresh unit / alias name for each call. */
+  body?: Record<string, unknown> | 'unit' | 'alias';
   /** Who succeeds, with which status. */
   allowed: Partial<Record<Who, number>>;
 }
@@ -62,6 +63,10 @@ const ENDPOINTS: Endpoint[] = [
   { name: 'GET /items', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/items', allowed: { ...readers, otherUnit: 200 } },
   { name: 'GET /inbox', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/inbox', allowed: { supervisor: 200, ownUnit: 200, otherUnit: 200 } },
   { name: 'GET /units', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/units', allowed: { ...readers, otherUnit: 200 } },
+  { name: 'GET /units/:id', kind: 'none', stage: 'registered', method: 'get', path: () => `/api/v1/units/${enc(OWN)}`, allowed: { ...readers, otherUnit: 200 } },
+  { name: 'GET /units/resolve', kind: 'none', stage: 'registered', method: 'get', path: () => `/api/v1/units/resolve?names=${enc('市财政局、编办、各开发区')}`, allowed: { ...readers, otherUnit: 200 } },
+  { name: 'POST /units', kind: 'none', stage: 'registered', method: 'post', path: () => '/api/v1/units', body: 'unit', allowed: { admin: 201 } },
+  { name: 'POST /units/:id/aliases', kind: 'none', stage: 'registered', method: 'post', path: () => `/api/v1/units/${enc(OWN)}/aliases`, body: 'alias', allowed: { admin: 201 } },
 ];
 
 describe('role × endpoint matrix', () => {
@@ -116,7 +121,9 @@ describe('role × endpoint matrix', () => {
     const id = e.kind === 'create' || e.kind === 'none' ? '' : await itemAt(e.kind, e.stage);
     // registering a task needs a new item path each time (the same item cannot be registered twice)
     const bodyFor = () =>
-      e.body ?? { docNumber: '郑政办〔2021〕34号', itemPath: `矩阵/${++n}`, title: '矩阵', text: '矩阵', leadUnits: ['市工信局'], responsibleUnits: [OWN], deadline: '2026-12-30T23:59:59+08:00' };
+      e.body === 'unit' ? { id: `矩阵测试局${++n}`, kind: 'department', parent: '郑州市人民政府' }
+      : e.body === 'alias' ? { alias: `登封矩阵别名${++n}` }
+      : e.body ?? { docNumber: '郑政办〔2021〕34号', itemPath: `矩阵/${++n}`, title: '矩阵', text: '矩阵', leadUnits: ['市工信局'], responsibleUnits: [OWN], deadline: '2026-12-30T23:59:59+08:00' };
     const before = e.kind === 'create' || e.kind === 'none' ? null : await versionOf(e.kind, id);
     const refused = EVERYONE.filter((w) => e.allowed[w] === undefined);
     const seen: Record<string, number> = {};

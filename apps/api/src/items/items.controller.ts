@@ -103,13 +103,6 @@ export class ItemsController {
     return actor.role === 'supervisor' ? this.items.supervisorInbox(new Date()) : this.items.inbox(actor.unitId, new Date());
   }
 
-  @Get('units')
-  @Roles('supervisor', 'unit', 'auditor', 'admin')
-  @ApiOperation({ summary: 'The unit registry: every unit with its parent, group (开发区 / 县市 / 市内区) and aliases' })
-  listUnits() {
-    return this.units.units;
-  }
-
   private async reach(minPosition: string | undefined): Promise<void> {
     if (minPosition === undefined) return;
     try {

@@ -1,14 +1,30 @@
 import { Global, Module } from '@nestjs/common';
+import type { UnitDirectory } from '@duban/application';
 import { UNIT_DIRECTORY } from '@duban/application/nest/handlers';
 import { UnitRegistry } from '@duban/domain/units';
+import { UnitsController } from './units.controller';
+import { liveRegistry, UnitsService } from './units.service';
 
-/** The unit registry (seeded with the units of the Zhengzhou documents), provided to the write path as its UnitDirectory. */
+/**
+ * The unit registry: the seed (zhengzhou-units.json) plus the admin's additions
+ * recorded on the `unit-registry` stream, kept current by UnitsService.
+ *
+ * - `UnitRegistry` (injected by class) is a live view: every call answers from
+ *   the registry of that moment, so controllers and queries built once see
+ *   additions without a restart.
+ * - `UNIT_DIRECTORY` (the write path's "does this unit exist?") asks the same
+ *   current registry: a unit added by a successful POST is accepted by the very
+ *   next command in this process; other processes follow the log (≈ their
+ *   store's poll interval later).
+ */
 @Global()
 @Module({
+  controllers: [UnitsController],
   providers: [
-    { provide: UnitRegistry, useFactory: () => UnitRegistry.seeded() },
-    { provide: UNIT_DIRECTORY, inject: [UnitRegistry], useFactory: (r: UnitRegistry) => ({ has: (id: string) => r.has(id) }) },
+    UnitsService,
+    { provide: UnitRegistry, inject: [UnitsService], useFactory: (units: UnitsService) => liveRegistry(() => units.current) },
+    { provide: UNIT_DIRECTORY, inject: [UnitsService], useFactory: (units: UnitsService): UnitDirectory => ({ has: (id: string) => units.current.has(id) }) },
   ],
-  exports: [UnitRegistry, UNIT_DIRECTORY],
+  exports: [UnitsService, UnitRegistry, UNIT_DIRECTORY],
 })
 export class UnitsModule {}

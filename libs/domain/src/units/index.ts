@@ -16,3 +16,18 @@ export type {
   UnresolvedName,
   UnresolvedReason,
 } from './unit-registry';
+// Run-time additions (admin): the `unit-registry` stream's decider and its refusals.
+export {
+  UNIT_ADDED,
+  UNIT_ALIAS_ADDED,
+  UNIT_REGISTRY_EVENT_TYPES,
+  UNIT_REGISTRY_STREAM,
+  decideUnitRegistry,
+  evolveUnitRegistry,
+  initialUnitRegistryState,
+  isUnitRegistryEventType,
+  unitRegistryDecider,
+} from './registry-decider';
+export type { AddUnit, AddUnitAlias, AddUnitData, UnitAdded, UnitAliasAdded, UnitRegistryCommand, UnitRegistryEvent } from './registry-decider';
+export { UnitNameTaken, UnitNotFound, UnitRegistryReplayError } from './registry-errors';
+export type { NameHolder } from './registry-errors';
