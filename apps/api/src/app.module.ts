@@ -10,6 +10,7 @@ import { HttpErrorsFilter } from './common/http-errors.filter';
 import { HealthModule } from './health/health.module';
 import { IssuesController } from './issues/issues.controller';
 import { ItemsController } from './items/items.controller';
+import { ParksModule } from './parks/parks.module';
 import { TasksController } from './tasks/tasks.controller';
 import { UnitsModule } from './units/units.module';
 
@@ -34,6 +35,7 @@ import { UnitsModule } from './units/units.module';
     AccessModule,
     UnitsModule,
     ApplicationModule,
+    ParksModule,
     HealthModule,
   ],
   controllers: [TasksController, IssuesController, ItemsController],

@@ -216,6 +216,35 @@ export class WorkingCalendar {
     return count === 0 ? 0 : sign * count; // never -0
   }
 
+  /**
+   * addWorkingDays for callers that cannot stop and ask (the park-rules
+   * processor): days in a year the data does not cover count Monday–Friday,
+   * and the answer says it is provisional. A person assigning by hand gets
+   * addWorkingDays' refusal instead, and can give the deadline.
+   */
+  addWorkingDaysProvisional(instant: InstantInput, n: number): { deadline: Date; provisional: boolean } {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new RangeError(`Invalid number of working days ${n}: expected a non-negative integer`);
+    }
+    let provisional = false;
+    const working = (epochDay: number) => {
+      if (this.covered.has(yearOfEpochDay(epochDay))) return this.isWorkingEpochDay(epochDay);
+      provisional = true;
+      return !isWeekendEpochDay(epochDay);
+    };
+    let epochDay = localEpochDayOf(instant);
+    if (n === 0) {
+      while (!working(epochDay)) epochDay++;
+      return { deadline: endOfEpochDay(epochDay), provisional };
+    }
+    let counted = 0;
+    while (counted < n) {
+      epochDay++;
+      if (working(epochDay)) counted++;
+    }
+    return { deadline: endOfEpochDay(epochDay), provisional };
+  }
+
   private isWorkingEpochDay(epochDay: number): boolean {
     this.assertCovered(yearOfEpochDay(epochDay));
     if (this.data.makeupWorkdays.has(epochDay)) return true;

@@ -1,0 +1,118 @@
+import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type Database from 'better-sqlite3';
+import type { AppConfig } from '@duban/config';
+import { APP_CONFIG } from '@duban/config';
+import type { EventStore } from '@duban/eventstore';
+import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
+import type { WorkingCalendar } from '@duban/domain/calendar';
+import type { IssueDeadlinePolicy } from '@duban/domain/issue';
+import type { ParkRulePolicyOverrides } from '@duban/domain/park';
+import { ApplicationModule } from '../nest/application.module';
+import { WORKING_CALENDAR } from '../nest/handlers';
+import { GetParkFindingsHandler, GetParkHandler, GetTargetHandler, PARK_RULE_POLICY, ParkCommandHandler, TargetCommandHandler } from './handlers';
+import { ParkRulesProcessor } from './park-rules.processor';
+import { openProcessorDatabase, processorFile } from './processor-store';
+import type { ParkTargetMapping } from './target-progress';
+
+/** The processors' database (better-sqlite3), `${dataDir}/processors.db` by default. */
+export const PROCESSORS_DB = Symbol('PROCESSORS_DB');
+export const PARKS_APPLICATION_OPTIONS = Symbol('PARKS_APPLICATION_OPTIONS');
+const rulesLogger = new Logger('ParkRules');
+
+export interface ParksApplicationModuleOptions {
+  /** The processors' database file; default `${dataDir}/processors.db`. */
+  readonly file?: string;
+  /** Start the park rules processor on application bootstrap (default true). A CLI passes false. */
+  readonly autoStart?: boolean;
+  /** Rule policy of the findings query and the processor (relaxed sizes, tax threshold reading, urgencies). */
+  readonly policy?: ParkRulePolicyOverrides;
+  /** Working days per urgency for the issues' deadlines (default 5 / 15 / 30). */
+  readonly deadlinePolicy?: Partial<IssueDeadlinePolicy>;
+  /** Which park figures feed which targets (default PARK_TARGET_MAPPINGS; [] turns it off). */
+  readonly targetMappings?: readonly ParkTargetMapping[];
+  readonly retryDelayMs?: { readonly initial: number; readonly max: number };
+}
+
+/**
+ * Parks (小微企业园) and targets (目标任务) on the write path: the thin CQRS
+ * handlers (ExecuteParkCommand, ExecuteTargetCommand, GetPark, GetTarget,
+ * GetParkFindings) and the park rules processor, started on application
+ * bootstrap and stopped before shutdown (before the event store closes).
+ *
+ * Needs APP_CONFIG, EVENT_STORE and UNIT_DIRECTORY (global in the api);
+ * imports ApplicationModule for the CQRS buses and WORKING_CALENDAR.
+ * `ParksApplicationModule` uses the defaults; `.forRoot({...})` overrides them.
+ */
+@Module({
+  imports: [ApplicationModule],
+  providers: [
+    { provide: PARKS_APPLICATION_OPTIONS, useValue: {} },
+    { provide: PARK_RULE_POLICY, inject: [PARKS_APPLICATION_OPTIONS], useFactory: (o: ParksApplicationModuleOptions) => o.policy ?? {} },
+    {
+      provide: PROCESSORS_DB,
+      inject: [APP_CONFIG, PARKS_APPLICATION_OPTIONS],
+      useFactory: (config: AppConfig, o: ParksApplicationModuleOptions) => openProcessorDatabase(o.file ?? processorFile(config.dataDir)),
+    },
+    {
+      provide: ParkRulesProcessor,
+      inject: [EVENT_STORE, CommandBus, PROCESSORS_DB, WORKING_CALENDAR, PARKS_APPLICATION_OPTIONS, PARK_RULE_POLICY],
+      useFactory: (
+        store: EventStore,
+        commands: CommandBus,
+        db: Database.Database,
+        calendar: WorkingCalendar,
+        o: ParksApplicationModuleOptions,
+        policy: ParkRulePolicyOverrides,
+      ) =>
+        new ParkRulesProcessor({
+          store,
+          commands,
+          db,
+          // the processor cannot stop to ask for a deadline: beyond the calendar's years it counts
+          // Monday–Friday (provisional) rather than hold back every later finding
+          addWorkingDays: (at, n) => {
+            const { deadline, provisional } = calendar.addWorkingDaysProvisional(at, n);
+            if (provisional) rulesLogger.warn(`deadline ${deadline.toISOString()} counted Monday–Friday: the working calendar does not cover its year yet (DUBAN_CALENDAR_FILE)`);
+            return deadline;
+          },
+          policy,
+          ...(o.deadlinePolicy ? { deadlinePolicy: o.deadlinePolicy } : {}),
+          ...(o.targetMappings ? { targetMappings: o.targetMappings } : {}),
+          ...(o.retryDelayMs ? { retryDelayMs: o.retryDelayMs } : {}),
+          logger: rulesLogger,
+        }),
+    },
+    ParkCommandHandler,
+    TargetCommandHandler,
+    GetParkHandler,
+    GetTargetHandler,
+    GetParkFindingsHandler,
+  ],
+  exports: [ParkRulesProcessor, PARK_RULE_POLICY],
+})
+export class ParksApplicationModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(ParkRulesProcessor) private readonly processor: ParkRulesProcessor,
+    @Inject(PROCESSORS_DB) private readonly db: Database.Database,
+    @Inject(PARKS_APPLICATION_OPTIONS) private readonly options: ParksApplicationModuleOptions,
+  ) {}
+
+  static forRoot(options: ParksApplicationModuleOptions): DynamicModule {
+    return { module: ParksApplicationModule, providers: [{ provide: PARKS_APPLICATION_OPTIONS, useValue: options }] };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // global modules (CqrsModule among them) bootstrap first: the command handlers are registered by now
+    if (this.options.autoStart !== false) await this.processor.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.processor.stop();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.db.open) this.db.close();
+  }
+}
