@@ -63,6 +63,9 @@ const ENDPOINTS: Endpoint[] = [
   { name: 'GET /items', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/items', allowed: { ...readers, otherUnit: 200 } },
   { name: 'GET /inbox', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/inbox', allowed: { supervisor: 200, ownUnit: 200, otherUnit: 200 } },
   { name: 'GET /units', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/units', allowed: { ...readers, otherUnit: 200 } },
+  { name: 'GET /ledger', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/ledger', allowed: { ...readers, otherUnit: 200 } },
+  { name: 'GET /figures', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/figures?period=year&year=2025', allowed: { ...readers, otherUnit: 200 } }, // a unit gets its own row
+  { name: 'GET /leaderboard', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/leaderboard?period=year&year=2025', allowed: { ...readers, otherUnit: 200 } },
   { name: 'GET /units/:id', kind: 'none', stage: 'registered', method: 'get', path: () => `/api/v1/units/${enc(OWN)}`, allowed: { ...readers, otherUnit: 200 } },
   { name: 'GET /units/resolve', kind: 'none', stage: 'registered', method: 'get', path: () => `/api/v1/units/resolve?names=${enc('市财政局、编办、各开发区')}`, allowed: { ...readers, otherUnit: 200 } },
   { name: 'POST /units', kind: 'none', stage: 'registered', method: 'post', path: () => '/api/v1/units', body: 'unit', allowed: { admin: 201 } },

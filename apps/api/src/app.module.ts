@@ -7,10 +7,13 @@ import { APP_CONFIG, AppConfig, DubanConfigModule } from '@duban/config';
 import { EventStoreModule } from '@duban/eventstore/nest/event-store.module';
 import { ProjectionsModule } from '@duban/projections';
 import { HttpErrorsFilter } from './common/http-errors.filter';
+import { FiguresController } from './figures/figures.controller';
 import { HealthModule } from './health/health.module';
 import { IssuesController } from './issues/issues.controller';
 import { ItemsController } from './items/items.controller';
+import { LedgerController } from './ledger/ledger.controller';
 import { ParksModule } from './parks/parks.module';
+import { ImportsModule } from './imports/imports.module'; // TEMP(imports e2e)
 import { TasksController } from './tasks/tasks.controller';
 import { UnitsModule } from './units/units.module';
 
@@ -36,9 +39,10 @@ import { UnitsModule } from './units/units.module';
     UnitsModule,
     ApplicationModule,
     ParksModule,
+    ImportsModule, // TEMP(imports e2e)
     HealthModule,
   ],
-  controllers: [TasksController, IssuesController, ItemsController],
+  controllers: [TasksController, IssuesController, ItemsController, LedgerController, FiguresController],
   providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],
 })
 export class AppModule {}

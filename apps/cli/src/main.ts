@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '@duban/config';
 import { importCommand } from './commands/import.command';
 import type { ImportCommandOptions } from './commands/import.command';
+import { addLedgerCommand } from './commands/ledger.command';
 import { tokenCommand } from './commands/token.command';
 import { verifyCommand } from './commands/verify.command';
 
@@ -53,6 +54,8 @@ export function buildCli(): Command {
     .action(async (file: string, opts: ImportCommandOptions) => {
       process.exitCode = await importCommand(file, opts);
     });
+
+  addLedgerCommand(program);
 
   return program;
 }

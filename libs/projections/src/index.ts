@@ -31,3 +31,21 @@ export { InvalidItemsQueryError, ItemsQuery } from './items/items.query';
 
 export type { ProjectionsModuleOptions } from './nest/projections.module';
 export { builtInProjections, PROJECTIONS, PROJECTIONS_OPTIONS, ProjectionsModule, READ_MODEL_DB } from './nest/projections.module';
+
+export type { ClosureFact, DeadlineFact, ExtensionFact, FiguresItem, FiguresProvenance, FiguresReport, Leaderboard, LeaderboardEntry, LeaderboardGroup, ReopenFact, TargetCompletionHook, TimedFact, UnitFigures } from './figures/figures';
+export { FIGURES_SCHEMA, FiguresProjection } from './figures/figures.projection';
+export type { FiguresQueryOptions, FiguresRequest } from './figures/figures.query';
+export { FIGURES_DEFINITIONS, FiguresNotReadyError, FiguresQuery } from './figures/figures.query';
+export type { Period, PeriodInfo, PeriodKind } from './figures/period';
+export { InvalidFiguresQueryError, PERIOD_KINDS, periodEnded, periodInfo } from './figures/period';
+export type { GroupRanking, Ranked, RuleRef, ScoreInputs, ScoringRule } from './figures/scoring';
+export { CURRENT_SCORING_RULE, DUBAN_SCORE_V1, rankGroup, score, SCORING_RULES, scoringRule } from './figures/scoring';
+
+export type {
+  AsOf, LadderStep, LedgerAxis, LedgerColour, LedgerFilter, LedgerHeader, LedgerItem, LedgerPolicy, LedgerQueryDeps,
+  LedgerQueryOptions, LedgerRow, LedgerScan, LedgerScanOptions, LedgerSnapshot, LedgerView, LedgerViewOptions, LedgerXlsxInput,
+} from './ledger';
+export {
+  DEFAULT_LEDGER_POLICY, InvalidLedgerPolicyError, InvalidLedgerQueryError, LEDGER_PROJECTION, LEDGER_SCHEMA, LedgerProjection,
+  LedgerQuery, ledgerPolicy, ledgerXlsxBuffer, parseLedgerInstant, writeLedgerXlsx,
+} from './ledger';

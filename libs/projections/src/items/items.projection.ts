@@ -1,13 +1,22 @@
 import type { RecordedEvent } from '@duban/eventstore';
 import { assertNever } from '@duban/domain/decider';
 import type { ClosureLoopState } from '@duban/domain/closure-loop';
-import { evolveLoop, fromLoopEvent, initialLoopState } from '@duban/domain/closure-loop';
-import type { IssueEvent, IssueEventType, IssueLoopEvent, IssueReported } from '@duban/domain/issue';
+import type { IssueEvent, IssueLoopEvent, IssueReported } from '@duban/domain/issue';
 import { ISSUE_EVENT_PREFIX } from '@duban/domain/issue';
-import type { ShareState, TaskEvent, TaskEventType, TaskRegistered, TaskShareEvent } from '@duban/domain/task';
+import type { TaskEvent, TaskRegistered, TaskShareEvent } from '@duban/domain/task';
 import { SHARE_EVENT_PREFIX } from '@duban/domain/task';
 import type { Projection, ProjectionTx } from '../runner/projection';
 import { issueItemKey, taskItemKey } from './item';
+import {
+  foldItemLoop,
+  isTaskEventType,
+  issueStatics,
+  ITEM_EVENT_TYPES,
+  loopColumns,
+  openIssueLoop,
+  openShareLoop,
+  taskShareStatics,
+} from './item-fold';
 
 /**
  * The table. `loop` keeps the item's whole ClosureLoopState (JSON) as the
@@ -67,39 +76,7 @@ CREATE INDEX IF NOT EXISTS items_task ON items (task_id);
 CREATE INDEX IF NOT EXISTS items_pending_extension ON items (due_ms) WHERE pending_extension = 1;
 `;
 
-// Record<…, true>: when the domain adds an event type, this file stops compiling until it is handled.
-const TASK_TYPES: Record<TaskEventType, true> = {
-  'task.registered.v1': true,
-  'task.share.assigned.v1': true,
-  'task.share.acknowledged.v1': true,
-  'task.share.progress_reported.v1': true,
-  'task.share.note_added.v1': true,
-  'task.share.completion_submitted.v1': true,
-  'task.share.completion_approved.v1': true,
-  'task.share.completion_rejected.v1': true,
-  'task.share.reopened.v1': true,
-  'task.share.extension_requested.v1': true,
-  'task.share.extension_granted.v1': true,
-  'task.share.extension_refused.v1': true,
-  'task.closed.v1': true,
-  'task.reopened.v1': true,
-};
-
-const ISSUE_TYPES: Record<IssueEventType, true> = {
-  'issue.reported.v1': true,
-  'issue.assigned.v1': true,
-  'issue.acknowledged.v1': true,
-  'issue.progress_reported.v1': true,
-  'issue.completion_submitted.v1': true,
-  'issue.completion_approved.v1': true,
-  'issue.completion_rejected.v1': true,
-  'issue.reopened.v1': true,
-  'issue.extension_requested.v1': true,
-  'issue.extension_granted.v1': true,
-  'issue.extension_refused.v1': true,
-};
-
-const HANDLED = new Set<string>([...Object.keys(TASK_TYPES), ...Object.keys(ISSUE_TYPES)]);
+// The handled types, how rows open and how loop events fold live in ./item-fold (shared with the ledger).
 
 /** The provenance columns every write sets. */
 interface Provenance {
@@ -150,7 +127,7 @@ export class ItemsProjection implements Projection {
   readonly schema = ITEMS_SCHEMA;
 
   handles(type: string): boolean {
-    return HANDLED.has(type);
+    return ITEM_EVENT_TYPES.has(type);
   }
 
   apply(event: RecordedEvent, tx: ProjectionTx): void {
@@ -160,7 +137,7 @@ export class ItemsProjection implements Projection {
       updated_at: event.metadata.recordedAt,
       occurred_at: event.metadata.occurredAt,
     };
-    if (Object.hasOwn(TASK_TYPES, event.type)) {
+    if (isTaskEventType(event.type)) {
       this.applyTask({ type: event.type, data: event.data } as TaskEvent, event.streamVersion, provenance, tx);
     } else {
       this.applyIssue({ type: event.type, data: event.data } as IssueEvent, event.streamVersion, provenance, tx);
@@ -235,26 +212,10 @@ export class ItemsProjection implements Projection {
   private registerTask(event: TaskRegistered, streamVersion: bigint, provenance: Provenance, tx: ProjectionTx): void {
     const d = event.data;
     for (const unitId of d.responsibleUnits) {
-      const loop: ShareState = { ...initialLoopState('registered', unitId), unitId };
+      const loop = openShareLoop(unitId);
       tx.run(INSERT, {
-        key: taskItemKey(d.taskId, unitId),
-        kind: 'task',
-        task_id: d.taskId,
-        issue_id: null,
-        doc_number: d.sourceDocument.docNumber,
-        doc_title: d.sourceDocument.title ?? null,
-        item_path: d.itemPath,
-        title: d.title,
-        category: null,
-        urgency: null,
-        reporting_unit: null,
-        park_id: null,
-        supervising_office: d.supervisingOffice,
-        lead_units: JSON.stringify(d.leadUnits),
-        cooperating_units: JSON.stringify(d.cooperatingUnits),
+        ...taskShareStatics(d, unitId),
         task_status: 'open',
-        task_deadline: d.deadline,
-        task_deadline_ms: instantMs(d.deadline),
         stream_version: streamVersion,
         ...loopColumns(loop),
         ...provenance,
@@ -263,27 +224,10 @@ export class ItemsProjection implements Projection {
   }
 
   private reportIssue(event: IssueReported, streamVersion: bigint, provenance: Provenance, tx: ProjectionTx): void {
-    const d = event.data;
-    const loop = initialLoopState('reported');
+    const loop = openIssueLoop();
     tx.run(INSERT, {
-      key: issueItemKey(d.issueId),
-      kind: 'issue',
-      task_id: null,
-      issue_id: d.issueId,
-      doc_number: null,
-      doc_title: null,
-      item_path: null,
-      title: d.title,
-      category: d.category,
-      urgency: d.urgency,
-      reporting_unit: d.reportingUnit,
-      park_id: d.parkId ?? null,
-      supervising_office: null,
-      lead_units: '[]',
-      cooperating_units: '[]',
+      ...issueStatics(event.data),
       task_status: null,
-      task_deadline: null,
-      task_deadline_ms: null,
       stream_version: streamVersion,
       ...loopColumns(loop),
       ...provenance,
@@ -301,37 +245,10 @@ export class ItemsProjection implements Projection {
     const row = tx.get<{ loop: string }>('SELECT loop FROM items WHERE key = ?', [key]);
     if (!row) throw new Error(`${event.type}: the items read model holds no row ${key} (its stream did not open it)`);
     const state = JSON.parse(row.loop) as ClosureLoopState;
-    const next = evolveLoop(state, fromLoopEvent(prefix, event));
+    const next = foldItemLoop(state, event, prefix);
     tx.run(UPDATE_LOOP, { key, ...loopColumns(next), ...provenance });
   }
 }
 
 const PROVENANCE_SET =
   'last_event_type = @last_event_type, last_position = @last_position, updated_at = @updated_at, occurred_at = @occurred_at';
-
-function loopColumns(loop: ClosureLoopState) {
-  return {
-    status: loop.status,
-    unit_id: loop.unitId,
-    deadline: loop.deadline,
-    deadline_ms: loop.deadline === null ? null : instantMs(loop.deadline),
-    percent: loop.percent,
-    progress_reports: loop.progressReports,
-    notes: loop.notes,
-    rework_count: loop.reworkCount,
-    extension_count: loop.extensionCount,
-    reopen_count: loop.reopenCount,
-    pending_extension: loop.pendingExtension ? 1 : 0,
-    requested_deadline: loop.pendingExtension?.requestedDeadline ?? null,
-    submitted_by_unit: loop.submission?.byUnit ?? null,
-    submitted_at: loop.submission?.at ?? null,
-    closed_at: loop.closedAt,
-    loop: JSON.stringify(loop),
-  };
-}
-
-function instantMs(iso: string): number {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new Error(`not an ISO instant: ${iso}`);
-  return ms;
-}

@@ -5,7 +5,11 @@ import type { AppConfig } from '@duban/config';
 import { APP_CONFIG } from '@duban/config';
 import type { EventStore } from '@duban/eventstore';
 import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
+import { FiguresProjection } from '../figures/figures.projection';
+import { FiguresQuery } from '../figures/figures.query';
 import { ItemsProjection } from '../items/items.projection';
+import { LedgerProjection } from '../ledger/ledger.projection';
+import { LedgerQuery } from '../ledger/ledger.query';
 import { ItemsQuery } from '../items/items.query';
 import type { Projection } from '../runner/projection';
 import type { ProjectionRunnerOptions } from '../runner/projection-runner';
@@ -30,7 +34,7 @@ export interface ProjectionsModuleOptions {
 
 /** The projections Duban ships. Add a new read model here. */
 export function builtInProjections(): Projection[] {
-  return [new ItemsProjection()];
+  return [new ItemsProjection(), new LedgerProjection(), new FiguresProjection()];
 }
 
 /**
@@ -71,8 +75,10 @@ export function builtInProjections(): Projection[] {
       inject: [READ_MODEL_DB, ProjectionRunner],
       useFactory: (db: Database.Database) => new ItemsQuery(db),
     },
+    { provide: LedgerQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new LedgerQuery(db) },
+    { provide: FiguresQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new FiguresQuery(db) },
   ],
-  exports: [ProjectionRunner, ItemsQuery, READ_MODEL_DB, PROJECTIONS],
+  exports: [ProjectionRunner, ItemsQuery, LedgerQuery, FiguresQuery, READ_MODEL_DB, PROJECTIONS],
 })
 export class ProjectionsModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(

@@ -1,0 +1,182 @@
+/**
+ * The ledger's view at an instant: working days left / overdue on China's
+ * official calendar, the colour ladder (green → yellow → red → black), the
+ * status text, the policy's thresholds, a calendar without data for a year.
+ */
+import fc from 'fast-check';
+import { CalendarCoverageError, officialCalendar } from '@duban/domain/calendar';
+import { DEFAULT_LEDGER_POLICY, InvalidLedgerPolicyError, LedgerViewer, ledgerPolicy, WorkingDayCounter } from './ledger-policy';
+import type { LedgerItem } from './ledger-row';
+
+/** Friday 2021-06-25, end of day. */
+const DUE = '2021-06-25T23:59:59+08:00';
+
+function item(overrides: Partial<LedgerItem> = {}): LedgerItem {
+  return {
+    key: 'task:t:中牟县',
+    kind: 'task',
+    taskId: 't',
+    issueId: null,
+    docNumber: '郑政办〔2021〕34号',
+    docTitle: null,
+    itemPath: '三/1',
+    title: '全年新开工20个以上小微企业园',
+    category: null,
+    urgency: null,
+    reportingUnit: null,
+    parkId: null,
+    supervisingOffice: '市政府办公厅四处',
+    unitId: '中牟县',
+    leadUnits: ['市工信局'],
+    cooperatingUnits: [],
+    status: 'in_progress',
+    taskStatus: 'open',
+    deadline: DUE,
+    taskDeadline: '2021-12-31T23:59:59+08:00',
+    percent: 40,
+    progressReports: 1,
+    notes: 0,
+    reworkCount: 0,
+    extensionCount: 0,
+    reopenCount: 0,
+    pendingExtension: false,
+    requestedDeadline: null,
+    submittedByUnit: null,
+    submittedAt: null,
+    closedAt: null,
+    lastEventType: 'task.share.progress_reported.v1',
+    validFromPosition: 7n,
+    validToPosition: null,
+    recordedAt: '2021-06-01T00:00:00.000Z',
+    occurredAt: '2021-06-01T08:00:00+08:00',
+    narrative: '完成40%',
+    narrativeAt: '2021-06-01T08:00:00+08:00',
+    group: '县市',
+    seq: 1,
+    ...overrides,
+  };
+}
+
+const at = (instant: string, policy = DEFAULT_LEDGER_POLICY) => new LedgerViewer(new Date(instant), policy);
+
+describe('ledger view (colours and working days at an instant)', () => {
+  it.each([
+    // now (Asia/Shanghai)              left  overdue colour    step          status
+    ['2021-06-21T10:00:00+08:00', 4, null, 'green', 'on_track', '推进中'],
+    ['2021-06-22T10:00:00+08:00', 3, null, 'yellow', 'reminder', '推进中，临期(剩3个工作日)'],
+    ['2021-06-25T10:00:00+08:00', 0, null, 'yellow', 'reminder', '推进中，临期(今日到期)'],
+    ['2021-06-26T10:00:00+08:00', null, 0, 'red', 'urged', '推进中，已逾期'],
+    ['2021-06-28T10:00:00+08:00', null, 1, 'red', 'urged', '推进中，逾期1个工作日'],
+    ['2021-07-02T10:00:00+08:00', null, 5, 'red', 'escalated', '推进中，逾期5个工作日'],
+    ['2021-07-08T10:00:00+08:00', null, 9, 'red', 'escalated', '推进中，逾期9个工作日'],
+    ['2021-07-09T10:00:00+08:00', null, 10, 'black', 'listed', '推进中，逾期10个工作日'],
+  ] as const)('deadline Fri 2021-06-25, at %s: %s left, %s overdue, %s', (now, left, overdue, colour, step, text) => {
+    expect(at(now).view(item())).toMatchObject({
+      due: DUE,
+      dueDate: '2021-06-25',
+      measuredAt: new Date(now).toISOString(),
+      overdue: overdue !== null,
+      workingDaysLeft: left,
+      workingDaysOverdue: overdue,
+      colour,
+      step,
+      calendarGap: null,
+      statusText: text,
+    });
+  });
+
+  it('counts holidays and 调休: a deadline on 2021-09-30 is still 0 working days overdue after the 国庆 break, 2 on Saturday 10-09 (a make-up working day)', () => {
+    const due = item({ deadline: '2021-09-30T23:59:59+08:00' });
+    expect(at('2021-10-07T10:00:00+08:00').view(due)).toMatchObject({ overdue: true, workingDaysOverdue: 0, colour: 'red' });
+    expect(at('2021-10-08T10:00:00+08:00').view(due)).toMatchObject({ workingDaysOverdue: 1 });
+    expect(at('2021-10-09T10:00:00+08:00').view(due)).toMatchObject({ workingDaysOverdue: 2 });
+  });
+
+  it('thresholds come from the policy', () => {
+    const policy = ledgerPolicy({ yellowWithin: 5, escalateAt: 2, blackAt: 3 });
+    expect(at('2021-06-21T10:00:00+08:00', policy).view(item()).colour).toBe('yellow');
+    expect(at('2021-06-29T10:00:00+08:00', policy).view(item())).toMatchObject({ workingDaysOverdue: 2, colour: 'red', step: 'escalated' });
+    expect(at('2021-06-30T10:00:00+08:00', policy).view(item())).toMatchObject({ workingDaysOverdue: 3, colour: 'black', step: 'listed' });
+    expect(() => ledgerPolicy({ yellowWithin: -1 })).toThrow(InvalidLedgerPolicyError);
+    expect(() => ledgerPolicy({ escalateAt: 11 })).toThrow('escalateAt must not exceed blackAt');
+  });
+
+  it('a closed item shows its final state without colour, with the lateness it was submitted with', () => {
+    const late = item({ status: 'closed', submittedByUnit: '中牟县', submittedAt: '2021-06-28T16:00:00+08:00', closedAt: '2021-07-05T10:00:00+08:00' });
+    expect(at('2021-08-01T10:00:00+08:00').view(late)).toMatchObject({
+      measuredAt: '2021-06-28T16:00:00+08:00',
+      overdue: true,
+      workingDaysOverdue: 1,
+      colour: null,
+      step: null,
+      statusText: '已销号，逾期1个工作日办结',
+    });
+    const onTime = item({ status: 'closed', submittedAt: '2021-06-24T16:00:00+08:00', closedAt: '2021-07-05T10:00:00+08:00' });
+    expect(at('2021-08-01T10:00:00+08:00').view(onTime)).toMatchObject({ overdue: false, colour: null, statusText: '已销号' });
+  });
+
+  it("a submitted item's clock stops at the submission (申请销号): on time stays green while the office verifies", () => {
+    const submitted = item({ status: 'submitted', submittedByUnit: '中牟县', submittedAt: '2021-06-24T16:00:00+08:00' });
+    expect(at('2021-07-09T10:00:00+08:00').view(submitted)).toMatchObject({
+      measuredAt: '2021-06-24T16:00:00+08:00',
+      overdue: false,
+      workingDaysLeft: 1,
+      colour: 'green',
+      statusText: '待审核(申请销号)',
+    });
+    const late = item({ status: 'submitted', submittedAt: '2021-07-02T16:00:00+08:00' });
+    expect(at('2021-07-20T10:00:00+08:00').view(late)).toMatchObject({ workingDaysOverdue: 5, colour: 'red', step: 'escalated' });
+  });
+
+  it('before assignment: a share is measured against its task deadline, an issue has no due date', () => {
+    const share = item({ status: 'registered', deadline: null, percent: null, narrative: null });
+    expect(at('2021-12-28T10:00:00+08:00').view(share)).toMatchObject({ due: '2021-12-31T23:59:59+08:00', colour: 'yellow', statusText: '未交办，临期(剩3个工作日)' });
+    const issue = item({ kind: 'issue', status: 'reported', deadline: null, taskDeadline: null, unitId: null });
+    expect(at('2021-12-28T10:00:00+08:00').view(issue)).toMatchObject({
+      due: null,
+      overdue: null,
+      workingDaysLeft: null,
+      colour: null,
+      statusText: '未交办',
+    });
+  });
+
+  it('names a pending extension request', () => {
+    expect(at('2021-06-21T10:00:00+08:00').view(item({ pendingExtension: true })).statusText).toBe('推进中，申请延期中');
+  });
+
+  it('without calendar data for a year, that row has no working-day figures, says why, and is still red once overdue', () => {
+    const due2027 = item({ deadline: '2027-01-15T23:59:59+08:00' });
+    const before = at('2026-12-20T10:00:00+08:00').view(due2027);
+    expect(before).toMatchObject({ overdue: false, workingDaysLeft: null, workingDaysOverdue: null, colour: null, step: null, statusText: '推进中' });
+    expect(before.calendarGap).toEqual({ year: 2027, reason: expect.stringContaining('no official holiday data for 2027') });
+    const after = at('2027-02-01T10:00:00+08:00').view(due2027);
+    expect(after).toMatchObject({ overdue: true, workingDaysOverdue: null, colour: 'red', step: null, statusText: '推进中，已逾期' });
+    // the other rows of the same ledger are unaffected
+    expect(at('2026-12-20T10:00:00+08:00').view(item({ deadline: '2026-12-25T23:59:59+08:00' }))).toMatchObject({ workingDaysLeft: 5, calendarGap: null });
+  });
+});
+
+describe('WorkingDayCounter', () => {
+  it('answers exactly as calendar.workingDaysBetween, refusals included (property)', () => {
+    const counter = WorkingDayCounter.of(officialCalendar);
+    const ms = fc.integer({ min: Date.parse('2018-06-01T00:00:00Z'), max: Date.parse('2027-06-30T00:00:00Z') });
+    fc.assert(
+      fc.property(ms, ms, (a, b) => {
+        let expected: number | CalendarCoverageError;
+        try {
+          expected = officialCalendar.workingDaysBetween(new Date(a), new Date(b));
+        } catch (err) {
+          expected = err as CalendarCoverageError;
+        }
+        const got = counter.between(a, b);
+        if (expected instanceof CalendarCoverageError) {
+          expect('gap' in got && got.gap.year).toBe(expected.year);
+        } else {
+          expect(got).toEqual({ days: expected });
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
