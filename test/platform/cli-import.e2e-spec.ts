@@ -67,11 +67,11 @@ describe('duban import (command line)', () => {
     expect(r.stdout).toContain('17 items');
   });
 
-  it('without --dry-run: exit 2, committing is not implemented yet', () => {
+  it('without --dry-run: a commit, which needs --user (exit 2 without it)', () => {
     const r = duban(['import', seed('000')]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('commit is not implemented yet; use --dry-run');
+    expect(r.stderr).toContain('committing needs --user NAME');
   });
 
   it('a draft without 文号 takes one from --doc-number; a malformed one is a usage error', () => {

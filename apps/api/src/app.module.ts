@@ -12,8 +12,8 @@ import { HealthModule } from './health/health.module';
 import { IssuesController } from './issues/issues.controller';
 import { ItemsController } from './items/items.controller';
 import { LedgerController } from './ledger/ledger.controller';
+import { ImportsModule } from './imports/imports.module';
 import { ParksModule } from './parks/parks.module';
-import { ImportsModule } from './imports/imports.module'; // TEMP(imports e2e)
 import { TasksController } from './tasks/tasks.controller';
 import { UnitsModule } from './units/units.module';
 
@@ -39,7 +39,7 @@ import { UnitsModule } from './units/units.module';
     UnitsModule,
     ApplicationModule,
     ParksModule,
-    ImportsModule, // TEMP(imports e2e)
+    ImportsModule,
     HealthModule,
   ],
   controllers: [TasksController, IssuesController, ItemsController, LedgerController, FiguresController],

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError } from '@duban/config';
-import { importCommand } from './commands/import.command';
-import type { ImportCommandOptions } from './commands/import.command';
+import { addImportCommand } from './commands/import.command';
 import { addLedgerCommand } from './commands/ledger.command';
 import { tokenCommand } from './commands/token.command';
 import { verifyCommand } from './commands/verify.command';
@@ -42,19 +41,7 @@ export function buildCli(): Command {
       process.exitCode = await tokenCommand(opts);
     });
 
-  program
-    .command('import')
-    .argument('<file>', 'the policy document: .txt or .md (UTF-8; --encoding gb18030 for GBK files)')
-    .description('read a policy document and propose its ledger (items, units, deadlines, targets); --dry-run prints it, nothing is written')
-    .option('--dry-run', 'print the proposed ledger; write nothing')
-    .option('--json', 'print the preview as one JSON object')
-    .option('--doc-number <docNumber>', "the 文号 when the document has none (a draft), or instead of the header's")
-    .option('--encoding <name>', 'auto (UTF-8, or UTF-16 with a BOM) | gb18030', 'auto')
-    .option('--scope <unit>', 'unit id whose local names are tried first (default: the issuer)')
-    .action(async (file: string, opts: ImportCommandOptions) => {
-      process.exitCode = await importCommand(file, opts);
-    });
-
+  addImportCommand(program);
   addLedgerCommand(program);
 
   return program;

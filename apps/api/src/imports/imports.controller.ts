@@ -1,0 +1,122 @@
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UnprocessableEntityException } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentActor, Roles } from '@duban/access';
+import type { Actor } from '@duban/domain/decider';
+import { UnitRegistry } from '@duban/domain/units';
+import type { EventStore } from '@duban/eventstore';
+import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
+import { ImportError, parsePolicyDocument } from '@duban/importer';
+import type { ImportPreview } from '@duban/importer';
+import { commitImport, loadExisting, planImport } from '@duban/importer/commit';
+import type { ExistingState, ImportPlan, ImportReport, ImportWriter } from '@duban/importer/commit';
+import { effectiveTime, envelopeFrom } from '../common/command-context';
+import { busWriter } from './bus-writer';
+import { ImportCommitDto, ImportPreviewDto } from './dto';
+
+/** What POST /imports/preview answers: the parser's preview and the plan against the ledger as it stands. */
+export interface ImportPreviewResponse {
+  fileName: string | null;
+  preview: ImportPreview;
+  plan: ImportPlan;
+}
+
+export type ImportCommitResponse = ImportReport & { fileName: string | null };
+
+/**
+ * Importing a policy document over HTTP: the same parser, plan and commit as
+ * `duban import` (libs/importer, README "Committing"), the commands through
+ * the CommandBus. The preview writes nothing; the commit writes one stream per
+ * item (RegisterTask) and per annex row (SetTarget) with deterministic command
+ * ids, so a failed or repeated commit can simply be sent again.
+ */
+@ApiTags('imports 文件导入')
+@ApiBearerAuth()
+@Controller('imports')
+export class ImportsController {
+  private readonly writer: ImportWriter;
+
+  constructor(
+    commands: CommandBus,
+    @Inject(EVENT_STORE) store: EventStore,
+    private readonly registry: UnitRegistry,
+  ) {
+    this.writer = busWriter(commands, store);
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @Roles('supervisor', 'admin')
+  @ApiOperation({
+    summary:
+      'Read a policy document (text) and show what importing it would do: the preview (items, units, deadlines, targets, unresolved names, warnings) ' +
+      'and the plan against the ledger (register / unchanged / amended with the diff / not registrable and why). Nothing is written.',
+  })
+  async preview(@Body() dto: ImportPreviewDto, @CurrentActor() actor: Actor): Promise<ImportPreviewResponse> {
+    const { preview, plan } = await this.prepare(dto, actor, new Date());
+    return { fileName: dto.fileName ?? null, preview, plan };
+  }
+
+  @Post('commit')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A retried commit with the same key writes nothing new and reports the streams its first attempt wrote as written (replayed). ' +
+      'Without a key a second commit writes nothing either (the items are unchanged), and says so.',
+  })
+  @ApiOperation({
+    summary:
+      'Commit a policy document (confirm: true): RegisterTask per registrable item and SetTarget per annex target row, as the calling supervisor. ' +
+      'Amendments and items that cannot be registered are reported, not written; a refused command is reported with the item path and units and the rest goes on.',
+  })
+  async commit(
+    @Body() dto: ImportCommitDto,
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ImportCommitResponse> {
+    const now = new Date();
+    const envelope = envelopeFrom(req, actor, now);
+    const keyed = req.headers['idempotency-key'] !== undefined;
+    const { plan, existing } = await this.prepare(dto, actor, now);
+    const report = await commitImport(plan, this.writer, {
+      // with a key the run's correlation id is derived from it: a retry recognises the streams its first attempt created
+      correlationId: keyed ? `import:${envelope.commandId}` : envelope.correlationId,
+      causationId: envelope.causationId,
+      origins: existing.origins,
+    });
+    if (report.written.length > 0 && report.written.every((e) => e.replayed)) res.setHeader('Idempotent-Replayed', 'true');
+    return { ...report, fileName: dto.fileName ?? null };
+  }
+
+  private async prepare(dto: ImportPreviewDto, actor: Actor, now: Date): Promise<{ preview: ImportPreview; plan: ImportPlan; existing: ExistingState }> {
+    // 'document' is the plan's own keyword; any other value is checked as every effectiveAt is (format, back-dating by role)
+    const effectiveAt = dto.effectiveAt === undefined || dto.effectiveAt === 'document' ? dto.effectiveAt : effectiveTime(actor, dto.effectiveAt, now);
+    try {
+      const preview = parsePolicyDocument(dto.text, {
+        registry: this.registry,
+        ...(dto.docNumber !== undefined ? { docNumber: dto.docNumber } : {}),
+        ...(dto.scope !== undefined ? { scope: dto.scope } : {}),
+      });
+      const existing = await loadExisting(preview, this.writer);
+      const plan = planImport(preview, existing.tasks, {
+        actor,
+        now,
+        existingTargets: existing.targets,
+        ...(dto.defaultDeadline !== undefined ? { defaultDeadline: dto.defaultDeadline } : {}),
+        ...(effectiveAt !== undefined ? { effectiveAt } : {}),
+        ...(dto.acceptAmendments ? { acceptAmendments: true } : {}),
+      });
+      return { preview, plan, existing };
+    } catch (err) {
+      if (err instanceof ImportError) {
+        throw new UnprocessableEntityException({ message: err.message, importError: err.code, details: err.details });
+      }
+      throw err;
+    }
+  }
+}

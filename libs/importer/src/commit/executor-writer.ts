@@ -1,0 +1,37 @@
+/**
+ * The import's writer without Nest: the CommandExecutor on an EventStore, the
+ * units checked against a registry first (as the api's handlers do). Used by
+ * `duban import` and `npm run bench:import`.
+ */
+import { CommandExecutor, fold } from '@duban/application/command-executor';
+import { taskStream } from '@duban/application/streams';
+import { targetStream } from '@duban/application/parks/streams';
+import type { UnitDirectory } from '@duban/application/units';
+import { requireKnownUnits } from '@duban/application/units';
+import { targetDecider } from '@duban/domain/target';
+import { taskDecider } from '@duban/domain/task';
+import type { UnitRegistry } from '@duban/domain/units';
+import { UNIT_REGISTRY_STREAM, unitRegistryDecider } from '@duban/domain/units';
+import type { EventStore } from '@duban/eventstore';
+import type { ImportWriter } from './commit';
+
+export function executorWriter(store: EventStore, units: UnitDirectory): ImportWriter {
+  const executor = new CommandExecutor(store);
+  return {
+    readStream: (stream) => store.readStream(stream),
+    registerTask: async (command, envelope) => {
+      const d = command.data;
+      requireKnownUnits(units, [...d.leadUnits, ...d.responsibleUnits, ...d.cooperatingUnits, d.supervisingOffice]);
+      return executor.execute(taskDecider, taskStream(d.taskId), command, envelope, { creates: true });
+    },
+    setTarget: async (command, envelope) => {
+      requireKnownUnits(units, [command.data.unitId]);
+      return executor.execute(targetDecider, targetStream(command.data.targetId), command, envelope, { creates: true });
+    },
+  };
+}
+
+/** The unit registry as the store holds it: the seed plus the admin's additions (the `unit-registry` stream). */
+export async function registryOf(store: EventStore): Promise<UnitRegistry> {
+  return fold(unitRegistryDecider, await store.readStream(UNIT_REGISTRY_STREAM));
+}
