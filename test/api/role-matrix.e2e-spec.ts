@@ -66,6 +66,8 @@ const ENDPOINTS: Endpoint[] = [
   { name: 'GET /ledger', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/ledger', allowed: { ...readers, otherUnit: 200 } },
   { name: 'GET /figures', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/figures?period=year&year=2025', allowed: { ...readers, otherUnit: 200 } }, // a unit gets its own row
   { name: 'GET /leaderboard', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/leaderboard?period=year&year=2025', allowed: { ...readers, otherUnit: 200 } },
+  { name: 'GET /audit/events', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/audit/events', allowed: { supervisor: 200, auditor: 200, admin: 200 } },
+  { name: 'GET /audit/export', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/audit/export?format=jsonl', allowed: { supervisor: 200, auditor: 200, admin: 200 } },
   { name: 'GET /units/:id', kind: 'none', stage: 'registered', method: 'get', path: () => `/api/v1/units/${enc(OWN)}`, allowed: { ...readers, otherUnit: 200 } },
   { name: 'GET /units/resolve', kind: 'none', stage: 'registered', method: 'get', path: () => `/api/v1/units/resolve?names=${enc('市财政局、编办、各开发区')}`, allowed: { ...readers, otherUnit: 200 } },
   { name: 'POST /units', kind: 'none', stage: 'registered', method: 'post', path: () => '/api/v1/units', body: 'unit', allowed: { admin: 201 } },

@@ -6,6 +6,7 @@ import { ApplicationModule } from '@duban/application/nest/application.module';
 import { APP_CONFIG, AppConfig, DubanConfigModule } from '@duban/config';
 import { EventStoreModule } from '@duban/eventstore/nest/event-store.module';
 import { ProjectionsModule } from '@duban/projections';
+import { AuditController } from './audit/audit.controller';
 import { HttpErrorsFilter } from './common/http-errors.filter';
 import { FiguresController } from './figures/figures.controller';
 import { HealthModule } from './health/health.module';
@@ -42,7 +43,7 @@ import { UnitsModule } from './units/units.module';
     ImportsModule,
     HealthModule,
   ],
-  controllers: [TasksController, IssuesController, ItemsController, LedgerController, FiguresController],
+  controllers: [TasksController, IssuesController, ItemsController, LedgerController, FiguresController, AuditController],
   providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],
 })
 export class AppModule {}

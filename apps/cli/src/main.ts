@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { ConfigError } from '@duban/config';
 import { addImportCommand } from './commands/import.command';
+import { addHistoryCommand } from './commands/history.command';
 import { addLedgerCommand } from './commands/ledger.command';
+import { addRebuildCommand } from './commands/rebuild.command';
 import { tokenCommand } from './commands/token.command';
 import { verifyCommand } from './commands/verify.command';
 
@@ -43,6 +45,8 @@ export function buildCli(): Command {
 
   addImportCommand(program);
   addLedgerCommand(program);
+  addHistoryCommand(program);
+  addRebuildCommand(program);
 
   return program;
 }

@@ -29,6 +29,15 @@ export { ITEMS_SCHEMA, ItemsProjection } from './items/items.projection';
 export type { InboxOptions, ItemsFilter, SupervisorAction, SupervisorInboxOptions } from './items/items.query';
 export { InvalidItemsQueryError, ItemsQuery } from './items/items.query';
 
+export type { AuditEntry, AuditExportResult, AuditFilter, AuditPage, AuditTimeAxis } from './audit/audit-entry';
+export type { AuditItemRef } from './audit/audit-item';
+export { AuditItemTracker, auditItemRef, belongsToShare, taskRootKey } from './audit/audit-item';
+export { AUDIT_CSV_COLUMNS, AUDIT_CSV_HEADER, auditCsvRow, auditEntryJson, auditJsonLine, csvField } from './audit/audit-format';
+export { clip, shanghaiTime, summarizeEvent } from './audit/audit-summary';
+export { AUDIT_SCHEMA, AuditProjection } from './audit/audit.projection';
+export type { AuditExportFilter, ExportOptions, ExportWriter } from './audit/audit.query';
+export { AuditQuery, InvalidAuditQueryError, parseAuditInstant } from './audit/audit.query';
+
 export type { ProjectionsModuleOptions } from './nest/projections.module';
 export { builtInProjections, PROJECTIONS, PROJECTIONS_OPTIONS, ProjectionsModule, READ_MODEL_DB } from './nest/projections.module';
 

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { eventStoreFile, loadConfig } from '@duban/config';
 import type { EventStore, EventStoreSettings, RecordedEvent } from '@duban/eventstore';
 import { createEventStore, describeEventStore } from '@duban/eventstore';
@@ -19,6 +20,18 @@ class ItemNotFound extends Error {}
 
 /** Back-dated: the effective time lies more than 5 minutes before the time it was recorded (补录, back-filled). */
 const BACKFILL_MS = 5 * 60_000;
+
+/** Registers `duban history ITEM [--json]`. */
+export function addHistoryCommand(program: Command): void {
+  program
+    .command('history')
+    .description("print an item's events straight from the event store, oldest first (times in Asia/Shanghai); exit 1 when there is no such item")
+    .argument('<item>', 'a task id, task:<taskId>:<unitId> (one share), an issue id; task:<id> / issue:<id> to say which')
+    .option('--json', 'one JSON object per event (JSON Lines)')
+    .action(async (item: string, opts: HistoryCommandOptions) => {
+      process.exitCode = await historyCommand(item, opts);
+    });
+}
 
 /**
  * `duban history ITEM [--json]`: an item's events straight from the event

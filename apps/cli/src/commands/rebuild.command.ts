@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { eventStoreFile, loadConfig } from '@duban/config';
 import type { EventStoreSettings } from '@duban/eventstore';
 import { createEventStore, describeEventStore } from '@duban/eventstore';
@@ -11,6 +12,17 @@ export interface RebuildCommandOptions {
 
 /** How often the bar is redrawn at most. */
 const REDRAW_MS = 100;
+
+/** Registers `duban rebuild [PROJECTION]`. */
+export function addRebuildCommand(program: Command): void {
+  program
+    .command('rebuild')
+    .description('rebuild read models from the whole event log, offline (every projection when none is named); a progress bar on stderr when it is a terminal')
+    .argument('[projection]', 'one projection, e.g. items or audit')
+    .action(async (projection: string | undefined) => {
+      process.exitCode = await rebuildCommand(projection);
+    });
+}
 
 /**
  * `duban rebuild [PROJECTION]`: drops the read model(s) and replays the whole

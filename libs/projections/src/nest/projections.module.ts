@@ -5,6 +5,8 @@ import type { AppConfig } from '@duban/config';
 import { APP_CONFIG } from '@duban/config';
 import type { EventStore } from '@duban/eventstore';
 import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
+import { AuditProjection } from '../audit/audit.projection';
+import { AuditQuery } from '../audit/audit.query';
 import { FiguresProjection } from '../figures/figures.projection';
 import { FiguresQuery } from '../figures/figures.query';
 import { ItemsProjection } from '../items/items.projection';
@@ -34,7 +36,7 @@ export interface ProjectionsModuleOptions {
 
 /** The projections Duban ships. Add a new read model here. */
 export function builtInProjections(): Projection[] {
-  return [new ItemsProjection(), new LedgerProjection(), new FiguresProjection()];
+  return [new ItemsProjection(), new LedgerProjection(), new FiguresProjection(), new AuditProjection()];
 }
 
 /**
@@ -76,9 +78,10 @@ export function builtInProjections(): Projection[] {
       useFactory: (db: Database.Database) => new ItemsQuery(db),
     },
     { provide: LedgerQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new LedgerQuery(db) },
+    { provide: AuditQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new AuditQuery(db) },
     { provide: FiguresQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new FiguresQuery(db) },
   ],
-  exports: [ProjectionRunner, ItemsQuery, LedgerQuery, FiguresQuery, READ_MODEL_DB, PROJECTIONS],
+  exports: [ProjectionRunner, ItemsQuery, LedgerQuery, FiguresQuery, AuditQuery, READ_MODEL_DB, PROJECTIONS],
 })
 export class ProjectionsModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
