@@ -43,6 +43,14 @@ describe('items and inboxes over HTTP', () => {
       ['issue', true],
       ['task', false],
     ]);
+    const page = await t.as('unit', '荥阳市').get(`/api/v1/inbox?minPosition=${last}&limit=1`).expect(200);
+    expect(page.body).toMatchObject({ total: 2, limit: 1, offset: 0 });
+    expect(page.body.rows).toHaveLength(1);
+    const next = await t.as('unit', '荥阳市').get(`/api/v1/inbox?minPosition=${last}&limit=1&offset=1`).expect(200);
+    expect(next.body.rows.map((e: { item: { kind: string } }) => e.item.kind)).toEqual(['task']);
+    await t.as('unit', '荥阳市').get('/api/v1/inbox?limit=0').expect(400);
+    await t.as('unit', '荥阳市').get('/api/v1/inbox?limit=1001').expect(400);
+    await t.as('unit', '荥阳市').get('/api/v1/inbox?offset=-1').expect(400);
     const overdue = await t.as('auditor', '市审计局').get(`/api/v1/items?overdue=true&minPosition=${last}`).expect(200);
     expect(overdue.body.rows.map((r: { unitId: string }) => r.unitId)).toEqual(['荥阳市']);
     // 新密市's share is registered but not assigned: nothing in its inbox yet; the supervisor must assign it

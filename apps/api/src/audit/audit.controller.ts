@@ -1,33 +1,23 @@
-import { BadRequestException, Controller, Get, Logger, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Roles } from '@duban/access';
 import { UnitRegistry } from '@duban/domain/units';
-import { ProjectionRunner, ProjectionWaitTimeoutError } from '@duban/projections';
+import { ProjectionRunner } from '@duban/projections';
 import type { AuditFilter } from '@duban/projections/audit/audit-entry';
 import { AuditQuery, InvalidAuditQueryError } from '@duban/projections/audit/audit.query';
 import type { AuditExportFilter, ExportWriter } from '@duban/projections/audit/audit.query';
+import { GLOBAL_POSITION, ReadPositionDto, reachPosition } from '../common/read-your-writes';
 
 /** The read model this controller reads; read-your-writes waits for it alone. */
 const AUDIT_PROJECTION = 'audit';
-/** How long a query naming a position waits for the audit trail to reach it. */
-const READ_YOUR_WRITES_TIMEOUT_MS = 2000;
-const POSITION = /^\d{1,19}$/;
 /** An instant with an offset, or a date (midnight Asia/Shanghai). Checked field by field by AuditQuery. */
 const INSTANT_OR_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-class AuditFilterDto {
-  @ApiPropertyOptional({
-    description:
-      'Read-your-writes: the global position a command returned; the query waits (at most 2 s) until the audit trail has reached it (503 otherwise)',
-    example: '42',
-  })
-  @IsOptional()
-  @Matches(POSITION, { message: 'minPosition must be a global position (digits)' })
-  minPosition?: string;
-
+/** minPosition: read-your-writes waits for the audit trail alone. */
+class AuditFilterDto extends ReadPositionDto {
   @ApiPropertyOptional({
     description:
       'An item: `task:<taskId>` (the whole task, every share), `task:<taskId>:<unitId>` (one share, with the task-level events that concern it: registration, closing), `issue:<issueId>`',
@@ -94,7 +84,7 @@ class AuditFilterDto {
 class ListAuditDto extends AuditFilterDto {
   @ApiPropertyOptional({ description: 'Keyset cursor: events after this global position (the previous page’s nextAfterPosition)', example: '1200' })
   @IsOptional()
-  @Matches(POSITION, { message: 'afterPosition must be a global position (digits)' })
+  @Matches(GLOBAL_POSITION, { message: 'afterPosition must be a global position (digits)' })
   afterPosition?: string;
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
@@ -117,7 +107,7 @@ class ExportAuditDto extends AuditFilterDto {
     example: '5000',
   })
   @IsOptional()
-  @Matches(POSITION, { message: 'untilPosition must be a global position (digits)' })
+  @Matches(GLOBAL_POSITION, { message: 'untilPosition must be a global position (digits)' })
   untilPosition?: string;
 }
 
@@ -167,7 +157,7 @@ export class AuditController {
   })
   @ApiOkResponse({ schema: { example: { rows: [ENTRY_EXAMPLE], limit: 100, hasMore: true, nextAfterPosition: '128' } } })
   async list(@Query() q: ListAuditDto) {
-    await this.reach(q.minPosition);
+    await reachPosition(this.runner, q.minPosition, { projections: [AUDIT_PROJECTION], readModel: 'the audit trail' });
     return this.run(() =>
       this.audit.list({
         ...this.filter(q),
@@ -186,7 +176,7 @@ export class AuditController {
   @ApiProduces('text/csv', 'application/x-ndjson')
   @ApiOkResponse({ description: 'An attachment named 督办审计记录-YYYY-MM-DD.csv / .jsonl (Beijing date)' })
   async export(@Query() q: ExportAuditDto, @Res() res: Response): Promise<void> {
-    await this.reach(q.minPosition);
+    await reachPosition(this.runner, q.minPosition, { projections: [AUDIT_PROJECTION], readModel: 'the audit trail' });
     const format = q.format ?? 'csv';
     const until = q.untilPosition !== undefined ? BigInt(q.untilPosition) : this.audit.headPosition();
     const filter: AuditExportFilter = { ...this.filter(q), untilPosition: until };
@@ -240,19 +230,6 @@ export class AuditController {
       return read();
     } catch (err) {
       if (err instanceof InvalidAuditQueryError) throw new BadRequestException(err.message);
-      throw err;
-    }
-  }
-
-  /** Read-your-writes, as GET /items does, but waiting for the audit trail alone (another read model's failure does not block it). */
-  private async reach(minPosition: string | undefined): Promise<void> {
-    if (minPosition === undefined) return;
-    try {
-      await this.runner.waitFor(BigInt(minPosition), READ_YOUR_WRITES_TIMEOUT_MS, [AUDIT_PROJECTION]);
-    } catch (err) {
-      if (err instanceof ProjectionWaitTimeoutError) {
-        throw new ServiceUnavailableException(`the audit trail has not reached position ${minPosition} within 2 s: ${err.message}`);
-      }
       throw err;
     }
   }

@@ -6,14 +6,12 @@ import { CurrentActor, Roles } from '@duban/access';
 import type { Actor } from '@duban/domain/decider';
 import type { UnitCategory } from '@duban/domain/units';
 import { UNIT_CATEGORIES } from '@duban/domain/units';
-import { ProjectionRunner, ProjectionWaitTimeoutError } from '@duban/projections';
+import { ProjectionRunner } from '@duban/projections';
 import type { FiguresRequest } from '@duban/projections/figures/figures.query';
 import { FiguresNotReadyError, FiguresQuery } from '@duban/projections/figures/figures.query';
 import type { PeriodKind } from '@duban/projections/figures/period';
 import { InvalidFiguresQueryError, PERIOD_KINDS, periodEnded } from '@duban/projections/figures/period';
-
-/** How long a request naming a position waits for the figures read model to reach it. */
-const POSITION_WAIT_MS = 2000;
+import { GLOBAL_POSITION, reachPosition } from '../common/read-your-writes';
 
 export class FiguresQueryDto {
   @ApiProperty({ enum: PERIOD_KINDS, description: '月考核 month, 季督导 quarter, 半年通报 half, 年度评价 year', example: 'month' })
@@ -61,7 +59,7 @@ export class FiguresQueryDto {
     example: '1234',
   })
   @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'position must be a global position (digits)' })
+  @Matches(GLOBAL_POSITION, { message: 'position must be a global position (digits)' })
   position?: string;
 
   @ApiPropertyOptional({ description: 'Scoring rule (id-vVERSION); default the current one. Old versions stay computable.', example: 'duban-score-v1' })
@@ -175,16 +173,7 @@ export class FiguresController {
   }
 
   private async request(q: FiguresQueryDto): Promise<FiguresRequest> {
-    if (q.position !== undefined) {
-      try {
-        await this.runner.waitFor(BigInt(q.position), POSITION_WAIT_MS, ['figures']);
-      } catch (err) {
-        if (err instanceof ProjectionWaitTimeoutError) {
-          throw new ServiceUnavailableException(`the figures read model has not reached position ${q.position} within 2 s: ${err.message}`);
-        }
-        throw err;
-      }
-    }
+    await reachPosition(this.runner, q.position, { projections: ['figures'], readModel: 'the figures read model' });
     return {
       period: { kind: q.period, year: q.year, ...(q.index !== undefined ? { index: q.index } : {}) },
       ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),

@@ -1,27 +1,34 @@
-import { BadRequestException, Controller, Get, Query, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { CurrentActor, Roles } from '@duban/access';
 import type { Actor } from '@duban/domain/decider';
 import { UnitRegistry } from '@duban/domain/units';
-import { ItemsQuery, ProjectionRunner, ProjectionWaitTimeoutError } from '@duban/projections';
+import { ItemsQuery, ProjectionRunner } from '@duban/projections';
+import { ReadPositionDto, reachPosition } from '../common/read-your-writes';
 
 const STATUSES = ['registered', 'reported', 'assigned', 'acknowledged', 'in_progress', 'submitted', 'closed'] as const;
-/** How long a query waits for the read models to reach a position it names. */
-const READ_YOUR_WRITES_TIMEOUT_MS = 2000;
 
-class ReadPositionDto {
-  @ApiPropertyOptional({
-    description: 'Read-your-writes: the global position a command returned; the query waits (at most 2 s) until the read models have reached it',
-    example: '42',
-  })
+/** A page of GET /items or GET /inbox: 50 rows by default, at most 1000. */
+class PageDto extends ReadPositionDto {
+  @ApiPropertyOptional({ default: 50, maximum: 1000 })
   @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'minPosition must be a global position (digits)' })
-  minPosition?: string;
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
 }
 
-class ListItemsDto extends ReadPositionDto {
+class ListItemsDto extends PageDto {
   @ApiPropertyOptional({ description: 'Responsible unit', example: '中牟县' })
   @IsOptional()
   @IsString()
@@ -47,21 +54,6 @@ class ListItemsDto extends ReadPositionDto {
   @IsOptional()
   @IsIn(['task', 'issue'])
   kind?: 'task' | 'issue';
-
-  @ApiPropertyOptional({ default: 50, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 @ApiTags('ledger and inboxes')
@@ -78,7 +70,7 @@ export class ItemsController {
   @Roles('supervisor', 'unit', 'auditor', 'admin')
   @ApiOperation({ summary: 'Task shares and issues with filters (a unit sees only what it leads, delivers or cooperates on)' })
   async list(@Query() q: ListItemsDto, @CurrentActor() actor: Actor) {
-    await this.reach(q.minPosition);
+    await reachPosition(this.runner, q.minPosition);
     if (q.unit !== undefined && !this.units.has(q.unit)) throw new BadRequestException(`unknown unit ${q.unit}`);
     return this.items.list({
       ...(q.unit !== undefined ? { unitId: q.unit } : {}),
@@ -98,20 +90,9 @@ export class ItemsController {
     summary:
       "What awaits the caller's action, soonest deadline first: a unit's items to sign for, report on or submit; for the supervision office, items to assign, completions to verify and extension requests",
   })
-  async inbox(@Query() q: ReadPositionDto, @CurrentActor() actor: Actor) {
-    await this.reach(q.minPosition);
-    return actor.role === 'supervisor' ? this.items.supervisorInbox(new Date()) : this.items.inbox(actor.unitId, new Date());
-  }
-
-  private async reach(minPosition: string | undefined): Promise<void> {
-    if (minPosition === undefined) return;
-    try {
-      await this.runner.waitFor(BigInt(minPosition), READ_YOUR_WRITES_TIMEOUT_MS);
-    } catch (err) {
-      if (err instanceof ProjectionWaitTimeoutError) {
-        throw new ServiceUnavailableException(`the read models have not reached position ${minPosition} within 2 s: ${err.message}`);
-      }
-      throw err;
-    }
+  async inbox(@Query() q: PageDto, @CurrentActor() actor: Actor) {
+    await reachPosition(this.runner, q.minPosition);
+    const paging = { limit: q.limit ?? 50, offset: q.offset ?? 0 };
+    return actor.role === 'supervisor' ? this.items.supervisorInbox(new Date(), paging) : this.items.inbox(actor.unitId, new Date(), paging);
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Inject, Logger, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, Logger, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -7,16 +7,15 @@ import { CurrentActor, Roles } from '@duban/access';
 import type { Actor } from '@duban/domain/decider';
 import { UNIT_CATEGORIES, UnitRegistry } from '@duban/domain/units';
 import type { UnitCategory } from '@duban/domain/units';
-import { ProjectionRunner, ProjectionWaitTimeoutError } from '@duban/projections';
+import { ProjectionRunner } from '@duban/projections';
 import type { AsOf, LedgerFilter, LedgerRow } from '@duban/projections/ledger';
 import { InvalidLedgerQueryError, LedgerQuery, parseLedgerInstant, writeLedgerXlsx } from '@duban/projections/ledger';
+import { GLOBAL_POSITION, ReadPositionDto, reachPosition, tryReachPosition } from '../common/read-your-writes';
 
 const STATUSES = ['registered', 'reported', 'assigned', 'acknowledged', 'in_progress', 'submitted', 'closed'] as const;
-/** How long a query waits for the read models to reach a position it names. */
-const READ_YOUR_WRITES_TIMEOUT_MS = 2000;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export class LedgerQueryDto {
+export class LedgerQueryDto extends ReadPositionDto {
   @ApiPropertyOptional({
     description:
       'The instant the ledger is asked as of: ISO 8601 with a zone, or a bare date (read as the end of that day, Asia/Shanghai). ' +
@@ -41,7 +40,7 @@ export class LedgerQueryDto {
 
   @ApiPropertyOptional({ description: 'Exact to the event: the ledger after the event at this global position (instead of asOf)', example: '1024' })
   @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'position must be a global position (digits)' })
+  @Matches(GLOBAL_POSITION, { message: 'position must be a global position (digits)' })
   position?: string;
 
   @ApiPropertyOptional({ description: 'Responsible unit', example: '中牟县' })
@@ -90,14 +89,6 @@ export class LedgerQueryDto {
   @IsInt()
   @Min(0)
   offset?: number;
-
-  @ApiPropertyOptional({
-    description: 'Read-your-writes: the global position a command returned; the query waits (at most 2 s) until the read models have reached it',
-    example: '42',
-  })
-  @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'minPosition must be a global position (digits)' })
-  minPosition?: string;
 }
 
 /**
@@ -132,9 +123,9 @@ export class LedgerController {
   async get(@Query() q: LedgerQueryDto, @CurrentActor() actor: Actor, @Res() res: Response): Promise<void> {
     const at = this.asOf(q);
     if (q.unit !== undefined && !this.units.has(q.unit)) throw new BadRequestException(`unknown unit ${q.unit}`);
-    if (q.minPosition !== undefined) await this.reach(BigInt(q.minPosition), true);
+    await reachPosition(this.runner, q.minPosition);
     // exact to an event: let the read model reach it first; if it cannot (the position lies beyond the log), the answer says `incomplete`
-    if (at !== 'live' && 'position' in at) await this.reach(at.position, false);
+    if (at !== 'live' && 'position' in at) await tryReachPosition(this.runner, at.position);
 
     const filter: LedgerFilter = {
       ...(q.unit !== undefined ? { unitId: q.unit } : {}),
@@ -190,15 +181,6 @@ export class LedgerController {
       throw new BadRequestException('asOf must be an ISO 8601 instant with a zone (2021-06-30T18:00+08:00) or a date (2021-06-30: its end, Asia/Shanghai)');
     }
     return (q.axis ?? 'recorded') === 'effective' ? { effectiveAt: instant } : { recordedAt: instant };
-  }
-
-  private async reach(position: bigint, strict: boolean): Promise<void> {
-    try {
-      await this.runner.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS);
-    } catch (err) {
-      if (!(err instanceof ProjectionWaitTimeoutError)) throw err;
-      if (strict) throw new ServiceUnavailableException(`the read models have not reached position ${position} within 2 s: ${err.message}`);
-    }
   }
 
   private describeFilters(q: LedgerQueryDto, actor: Actor): Record<string, string> {

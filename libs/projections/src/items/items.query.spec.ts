@@ -146,6 +146,22 @@ describe('ItemsQuery', () => {
     ]);
   });
 
+  it('pages both inboxes with a stable total, in deadline order', () => {
+    const at = '2021-05-21T09:00:00+08:00';
+    const all = h.query.supervisorInbox(at).rows.map((e) => e.item.key);
+    const first = h.query.supervisorInbox(at, { limit: 2 });
+    const second = h.query.supervisorInbox(at, { limit: 2, offset: 2 });
+    expect([first.total, first.limit, first.offset, second.total, second.limit, second.offset]).toEqual([all.length, 2, 0, all.length, 2, 2]);
+    expect([...first.rows, ...second.rows].map((e) => e.item.key)).toEqual(all.slice(0, 4));
+    expect(h.query.supervisorInbox(at, { offset: all.length }).rows).toEqual([]);
+
+    const unit = h.query.inbox(ZHONGMU, '2021-07-01T09:00:00+08:00', { limit: 1, offset: 1 });
+    expect(unit.total).toBe(2);
+    expect(unit.rows.map((e) => e.item.key)).toEqual([taskItemKey(B, ZHONGMU)]);
+    expect(() => h.query.inbox(ZHONGMU, '2021-07-01T09:00:00+08:00', { limit: 1001 })).toThrow(InvalidItemsQueryError);
+    expect(() => h.query.supervisorInbox(at, { offset: -1 })).toThrow(InvalidItemsQueryError);
+  });
+
   it('shows a submitted completion to the supervision office to verify', async () => {
     await h.ledger.runAll([
       reportShare(A, ZHONGMU, '2021-06-29T10:00:00+08:00', 100),

@@ -1,0 +1,66 @@
+import { ServiceUnavailableException } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import { ProjectionWaitTimeoutError } from '@duban/projections';
+import type { ProjectionRunner } from '@duban/projections';
+
+/** How long a query waits for the read models to reach a position it names. */
+export const READ_YOUR_WRITES_TIMEOUT_MS = 2000;
+
+/** A global position as a query parameter: digits, at most 19 (fits a signed 64-bit integer). */
+export const GLOBAL_POSITION = /^\d{1,19}$/;
+
+/** Query parameters of a read that may name the position of the caller's last write. */
+export class ReadPositionDto {
+  @ApiPropertyOptional({
+    description:
+      'Read-your-writes: the global position a command returned; the query waits (at most 2 s) until the read models it reads have reached it (503 otherwise)',
+    example: '42',
+  })
+  @IsOptional()
+  @Matches(GLOBAL_POSITION, { message: 'minPosition must be a global position (digits)' })
+  minPosition?: string;
+}
+
+export interface ReachOptions {
+  /** Wait for these projections only (default: every projection). */
+  projections?: readonly string[];
+  /** What the 503 says has not reached the position, e.g. 'the audit trail' (default: 'the read models'). */
+  readModel?: string;
+}
+
+/**
+ * Waits (at most 2 s) until the read models — or the projections named — have
+ * committed the event at `position`. Resolves false on timeout (the error names
+ * the lagging projections); any other failure rejects.
+ */
+export async function tryReachPosition(
+  runner: ProjectionRunner,
+  position: string | bigint,
+  options: Pick<ReachOptions, 'projections'> = {},
+): Promise<true | ProjectionWaitTimeoutError> {
+  try {
+    await runner.waitFor(BigInt(position), READ_YOUR_WRITES_TIMEOUT_MS, options.projections);
+    return true;
+  } catch (err) {
+    if (err instanceof ProjectionWaitTimeoutError) return err;
+    throw err;
+  }
+}
+
+/**
+ * Read-your-writes: when `minPosition` is given, waits (at most 2 s) for the
+ * read models (or `projections`) to reach it; a timeout is a 503 naming the
+ * lagging projections. Nothing to wait for without `minPosition`.
+ */
+export async function reachPosition(
+  runner: ProjectionRunner,
+  minPosition: string | bigint | undefined,
+  options: ReachOptions = {},
+): Promise<void> {
+  if (minPosition === undefined) return;
+  const reached = await tryReachPosition(runner, minPosition, options);
+  if (reached === true) return;
+  const subject = options.readModel === undefined ? 'the read models have' : `${options.readModel} has`;
+  throw new ServiceUnavailableException(`${subject} not reached position ${minPosition} within 2 s: ${reached.message}`);
+}
