@@ -16,6 +16,8 @@ export interface ProjectionRunnerOptions {
   projections: readonly Projection[];
   /** Most events per transaction. Default 500. */
   batchSize?: number;
+  /** Most events per transaction during rebuild() (never below batchSize). Default: batchSize when given, else 5000. */
+  rebuildBatchSize?: number;
   /**
    * How long a partial batch may wait for more events before it is committed.
    * Default 0: as soon as the subscription has nothing more at hand (it is idle).
@@ -277,11 +279,43 @@ export class ProjectionRunner {
     const workers = this.select(name === undefined ? undefined : [name]);
     const run = this.rebuildQueue.then(async () => {
       const results: RebuildResult[] = [];
-      for (const worker of workers) results.push(await this.rebuildOne(worker, onProgress));
+      const restore = this.rebuildPragmas();
+      try {
+        for (const worker of workers) results.push(await this.rebuildOne(worker, onProgress));
+      } finally {
+        restore();
+      }
       return results;
     });
     this.rebuildQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * During a rebuild: a larger page cache, rarer WAL checkpoints and temp
+   * tables in memory (as `duban rebuild` sets them). `synchronous` is left as
+   * openReadModelDatabase sets it. Returns a function that restores the values
+   * found (the runner does not own the database).
+   */
+  private rebuildPragmas(): () => void {
+    const { db } = this.options;
+    if (!db.open) return () => undefined;
+    const saved: Array<[string, unknown]> = [];
+    const raise = (name: string, value: number, higher: (old: number) => boolean) => {
+      const old = db.pragma(name, { simple: true }) as number;
+      if (higher(old)) {
+        saved.push([name, old]);
+        db.pragma(`${name} = ${value}`);
+      }
+    };
+    // cache_size: negative is KiB, positive is pages (compare as KiB with 4 KiB pages, roughly).
+    raise('cache_size', -65536, (old) => (old < 0 ? -old : old * 4) < 65536);
+    raise('wal_autocheckpoint', 10000, (old) => old > 0 && old < 10000);
+    raise('temp_store', 2, (old) => old !== 2);
+    return () => {
+      if (!db.open) return;
+      for (const [name, old] of saved) db.pragma(`${name} = ${Number(old)}`);
+    };
   }
 
   private async verifyCheckpoints(): Promise<void> {
@@ -310,6 +344,8 @@ export class ProjectionRunner {
       });
     };
     this.progress.set(worker, report);
+    const batchSize = Math.max(1, this.options.batchSize ?? 500);
+    worker.batchSizeOverride = Math.max(batchSize, this.options.rebuildBatchSize ?? this.options.batchSize ?? 5000);
     try {
       worker.start();
       for (;;) {
@@ -319,6 +355,7 @@ export class ProjectionRunner {
         if (head.exact) break;
       }
     } finally {
+      worker.batchSizeOverride = null;
       this.progress.delete(worker);
       if (!this.running) await worker.stop();
     }

@@ -105,6 +105,11 @@ export class ProjectionWorker {
   lastError: Error | null = null;
   /** Consecutive failed batches (drives the retry backoff). */
   failures = 0;
+  /**
+   * Most events per transaction while set (a rebuild raises it); null: ctx.batchSize.
+   * Each batch is still applied and checkpointed in one transaction.
+   */
+  batchSizeOverride: number | null = null;
 
   private run: Run | null = null;
   private wanted = false;
@@ -211,7 +216,7 @@ export class ProjectionWorker {
       for await (const event of run.sub) {
         if (run.ended) break;
         run.batch.push(event);
-        if (run.batch.length >= this.ctx.batchSize) {
+        if (run.batch.length >= (this.batchSizeOverride ?? this.ctx.batchSize)) {
           this.flush(run);
           // A long catch-up reads pages without real I/O waits: let timers and requests in between batches.
           await yieldToEventLoop();
