@@ -116,3 +116,80 @@ export interface Page<T> {
   limit: number;
   offset: number;
 }
+
+/** The fields the items model and the ledger's versions share (the rest is each model's bookkeeping). */
+export type LoopItemFields = Omit<Item, 'lastEventType' | 'lastPosition' | 'streamVersion' | 'updatedAt'>;
+
+/** Their columns as stored, with integers read as N (bigint for items, number for the ledger). */
+export interface LoopItemColumns<N extends number | bigint> {
+  key: string;
+  kind: ItemKind;
+  task_id: string | null;
+  issue_id: string | null;
+  doc_number: string | null;
+  doc_title: string | null;
+  item_path: string | null;
+  title: string;
+  category: string | null;
+  urgency: IssueUrgency | null;
+  reporting_unit: string | null;
+  park_id: string | null;
+  supervising_office: string | null;
+  unit_id: string | null;
+  lead_units: string;
+  cooperating_units: string;
+  status: LoopStatus;
+  task_status: TaskStatus | null;
+  deadline: string | null;
+  task_deadline: string | null;
+  percent: number | null;
+  progress_reports: N;
+  notes: N;
+  rework_count: N;
+  extension_count: N;
+  reopen_count: N;
+  pending_extension: N;
+  requested_deadline: string | null;
+  submitted_by_unit: string | null;
+  submitted_at: string | null;
+  closed_at: string | null;
+  occurred_at: string;
+}
+
+/** One mapping from stored columns to the shared fields; `unitList` parses a JSON unit list (the ledger caches). */
+export function loopItemFields<N extends number | bigint>(r: LoopItemColumns<N>, unitList: (json: string) => string[]): LoopItemFields {
+  return {
+    key: r.key,
+    kind: r.kind,
+    taskId: r.task_id,
+    issueId: r.issue_id,
+    docNumber: r.doc_number,
+    docTitle: r.doc_title,
+    itemPath: r.item_path,
+    title: r.title,
+    category: r.category,
+    urgency: r.urgency,
+    reportingUnit: r.reporting_unit,
+    parkId: r.park_id,
+    supervisingOffice: r.supervising_office,
+    unitId: r.unit_id,
+    leadUnits: unitList(r.lead_units),
+    cooperatingUnits: unitList(r.cooperating_units),
+    status: r.status,
+    taskStatus: r.task_status,
+    deadline: r.deadline,
+    taskDeadline: r.task_deadline,
+    percent: r.percent === null ? null : Number(r.percent),
+    progressReports: Number(r.progress_reports),
+    notes: Number(r.notes),
+    reworkCount: Number(r.rework_count),
+    extensionCount: Number(r.extension_count),
+    reopenCount: Number(r.reopen_count),
+    pendingExtension: Number(r.pending_extension) === 1,
+    requestedDeadline: r.requested_deadline,
+    submittedByUnit: r.submitted_by_unit,
+    submittedAt: r.submitted_at,
+    closedAt: r.closed_at,
+    occurredAt: r.occurred_at,
+  };
+}

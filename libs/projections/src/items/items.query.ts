@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { LoopStatus } from '@duban/domain/closure-loop';
 import type { IssueUrgency } from '@duban/domain/issue';
 import type { TaskStatus } from '@duban/domain/task';
-import type { InboxAction, InboxEntry, Item, ItemKind, Page } from './item';
+import type { InboxAction, InboxEntry, Item, ItemKind, LoopItemColumns, Page } from './item';
+import { loopItemFields } from './item';
 import { ITEMS_SCHEMA } from './items.projection';
 
 export class InvalidItemsQueryError extends Error {
@@ -64,44 +65,12 @@ const BY_DUE = 'ORDER BY due_ms IS NULL, due_ms, key';
 
 const MAX_LIMIT = 1000;
 
-interface ItemRow {
-  key: string;
-  kind: ItemKind;
-  task_id: string | null;
-  issue_id: string | null;
-  doc_number: string | null;
-  doc_title: string | null;
-  item_path: string | null;
-  title: string;
-  category: string | null;
-  urgency: IssueUrgency | null;
-  reporting_unit: string | null;
-  park_id: string | null;
-  supervising_office: string | null;
-  unit_id: string | null;
-  lead_units: string;
-  cooperating_units: string;
-  status: LoopStatus;
-  task_status: TaskStatus | null;
-  deadline: string | null;
+interface ItemRow extends LoopItemColumns<bigint> {
   deadline_ms: bigint | null;
-  task_deadline: string | null;
-  percent: number | null;
-  progress_reports: bigint;
-  notes: bigint;
-  rework_count: bigint;
-  extension_count: bigint;
-  reopen_count: bigint;
-  pending_extension: bigint;
-  requested_deadline: string | null;
-  submitted_by_unit: string | null;
-  submitted_at: string | null;
-  closed_at: string | null;
   last_event_type: string;
   last_position: bigint;
   stream_version: bigint;
   updated_at: string;
-  occurred_at: string;
 }
 
 /**
@@ -251,42 +220,11 @@ function entry(row: ItemRow, needs: InboxAction[], atMs: number): InboxEntry {
 
 function toItem(r: ItemRow): Item {
   return {
-    key: r.key,
-    kind: r.kind,
-    taskId: r.task_id,
-    issueId: r.issue_id,
-    docNumber: r.doc_number,
-    docTitle: r.doc_title,
-    itemPath: r.item_path,
-    title: r.title,
-    category: r.category,
-    urgency: r.urgency,
-    reportingUnit: r.reporting_unit,
-    parkId: r.park_id,
-    supervisingOffice: r.supervising_office,
-    unitId: r.unit_id,
-    leadUnits: JSON.parse(r.lead_units) as string[],
-    cooperatingUnits: JSON.parse(r.cooperating_units) as string[],
-    status: r.status,
-    taskStatus: r.task_status,
-    deadline: r.deadline,
-    taskDeadline: r.task_deadline,
-    percent: r.percent === null ? null : Number(r.percent),
-    progressReports: Number(r.progress_reports),
-    notes: Number(r.notes),
-    reworkCount: Number(r.rework_count),
-    extensionCount: Number(r.extension_count),
-    reopenCount: Number(r.reopen_count),
-    pendingExtension: r.pending_extension === 1n,
-    requestedDeadline: r.requested_deadline,
-    submittedByUnit: r.submitted_by_unit,
-    submittedAt: r.submitted_at,
-    closedAt: r.closed_at,
+    ...loopItemFields(r, (json) => JSON.parse(json) as string[]),
     lastEventType: r.last_event_type,
     lastPosition: r.last_position,
     streamVersion: r.stream_version,
     updatedAt: r.updated_at,
-    occurredAt: r.occurred_at,
   };
 }
 

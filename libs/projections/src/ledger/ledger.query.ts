@@ -6,7 +6,8 @@ import type { IssueUrgency } from '@duban/domain/issue';
 import type { TaskStatus } from '@duban/domain/task';
 import type { UnitCategory } from '@duban/domain/units';
 import { UNIT_CATEGORIES, UnitRegistry } from '@duban/domain/units';
-import type { ItemKind } from '../items/item';
+import type { ItemKind, LoopItemColumns } from '../items/item';
+import { loopItemFields } from '../items/item';
 import { CHECKPOINT_TABLE } from '../runner/checkpoints';
 import type { LedgerPolicy } from './ledger-policy';
 import { ledgerPolicy, LedgerViewer } from './ledger-policy';
@@ -42,47 +43,15 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
 const DEFAULT_PAGE = 2_000;
 
-interface Row {
+interface Row extends LoopItemColumns<number> {
   seq: number;
-  key: string;
-  kind: ItemKind;
-  task_id: string | null;
-  issue_id: string | null;
-  doc_number: string | null;
-  doc_title: string | null;
-  item_path: string | null;
-  title: string;
-  category: string | null;
-  urgency: IssueUrgency | null;
-  reporting_unit: string | null;
-  park_id: string | null;
-  supervising_office: string | null;
-  lead_units: string;
-  cooperating_units: string;
-  task_deadline: string | null;
   /** Positions as text (rows are read without BigInt for every integer; positions may exceed 2^53 on KurrentDB). */
   valid_from_position: string;
   valid_to_position: string | null;
-  status: LoopStatus;
-  task_status: TaskStatus | null;
-  unit_id: string | null;
-  deadline: string | null;
-  percent: number | null;
-  progress_reports: number;
-  notes: number;
-  rework_count: number;
-  extension_count: number;
-  reopen_count: number;
-  pending_extension: number;
-  requested_deadline: string | null;
-  submitted_by_unit: string | null;
-  submitted_at: string | null;
-  closed_at: string | null;
   narrative: string | null;
   narrative_at: string | null;
   event_type: string;
   recorded_at: string;
-  occurred_at: string;
 }
 
 const COLUMNS = `
@@ -483,42 +452,11 @@ export class LedgerQuery {
 
   private toItem(r: Row): LedgerItem {
     return {
-      key: r.key,
-      kind: r.kind,
-      taskId: r.task_id,
-      issueId: r.issue_id,
-      docNumber: r.doc_number,
-      docTitle: r.doc_title,
-      itemPath: r.item_path,
-      title: r.title,
-      category: r.category,
-      urgency: r.urgency,
-      reportingUnit: r.reporting_unit,
-      parkId: r.park_id,
-      supervisingOffice: r.supervising_office,
-      unitId: r.unit_id,
-      leadUnits: this.unitList(r.lead_units),
-      cooperatingUnits: this.unitList(r.cooperating_units),
-      status: r.status,
-      taskStatus: r.task_status,
-      deadline: r.deadline,
-      taskDeadline: r.task_deadline,
-      percent: r.percent,
-      progressReports: r.progress_reports,
-      notes: r.notes,
-      reworkCount: r.rework_count,
-      extensionCount: r.extension_count,
-      reopenCount: r.reopen_count,
-      pendingExtension: r.pending_extension === 1,
-      requestedDeadline: r.requested_deadline,
-      submittedByUnit: r.submitted_by_unit,
-      submittedAt: r.submitted_at,
-      closedAt: r.closed_at,
+      ...loopItemFields(r, (json) => this.unitList(json)),
       lastEventType: r.event_type,
       validFromPosition: BigInt(r.valid_from_position),
       validToPosition: r.valid_to_position === null ? null : BigInt(r.valid_to_position),
       recordedAt: r.recorded_at,
-      occurredAt: r.occurred_at,
       narrative: r.narrative,
       narrativeAt: r.narrative_at,
       group: this.groupOf(r.unit_id),
