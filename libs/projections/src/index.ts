@@ -1,5 +1,5 @@
 // Read models: the projection runner and the projections it feeds.
-export type { Projection, ProjectionTx, SqlParams, SqlValue } from './runner/projection';
+export type { BulkMode, BulkWriter, Projection, ProjectionTx, SqlParams, SqlValue } from './runner/projection';
 export type {
   ProjectionLag,
   ProjectionRunnerOptions,

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@duban/eventstore';
-import type { Projection, ProjectionTx } from '../runner/projection';
+import type { BulkMode, BulkWriter, Projection, ProjectionTx } from '../runner/projection';
 import { auditItemRef, mergeUnits } from './audit-item';
 
 /**
@@ -79,14 +79,14 @@ const STANDARD_METADATA = new Set([
   'recordedAt',
 ]);
 
-const INSERT_EVENT = `
-INSERT INTO audit_events (
-  position, event_id, stream, stream_version, type, item_key, item_root, units, actor_user, actor_unit, actor_role,
-  command_id, correlation_id, causation_id, occurred_at, occurred_ms, recorded_at, recorded_ms, recorded_seq_ms, clock_back
-) VALUES (
-  @position, @event_id, @stream, @stream_version, @type, @item_key, @item_root, @units, @actor_user, @actor_unit, @actor_role,
-  @command_id, @correlation_id, @causation_id, @occurred_at, @occurred_ms, @recorded_at, @recorded_ms, @recorded_seq_ms, @clock_back
-)`;
+const EVENT_COLUMNS = [
+  'position', 'event_id', 'stream', 'stream_version', 'type', 'item_key', 'item_root', 'units', 'actor_user', 'actor_unit',
+  'actor_role', 'command_id', 'correlation_id', 'causation_id', 'occurred_at', 'occurred_ms', 'recorded_at', 'recorded_ms',
+  'recorded_seq_ms', 'clock_back',
+] as const;
+const INSERT_EVENT = `INSERT INTO audit_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+const INSERT_BODY = 'INSERT INTO audit_event_bodies (position, data, extra, hash) VALUES (?, ?, ?, ?)';
+const INSERT_UNIT = 'INSERT INTO audit_units (unit, position) VALUES (?, ?)';
 
 /**
  * The audit trail: every event of the log, whatever its type, with its item
@@ -99,61 +99,96 @@ export class AuditProjection implements Projection {
   readonly name = 'audit';
   readonly version = 1;
   readonly schema = AUDIT_SCHEMA;
+  readonly deferIndexesOnRebuild = true;
 
   handles(): boolean {
     return true;
   }
 
   apply(event: RecordedEvent, tx: ProjectionTx): void {
+    this.openBulk('live').applyBatch([event], tx);
+  }
+
+  openBulk(mode: BulkMode): BulkWriter {
+    return new AuditWriter(mode);
+  }
+}
+
+/**
+ * Inserts the rows of each event as it comes. What an event inherits from
+ * earlier ones (the units of its item's first or last event, the running
+ * maximum of recorded times) is read from the tables in 'live' mode and kept
+ * in memory in 'rebuild' mode, where the writer has seen every earlier event.
+ */
+class AuditWriter implements BulkWriter {
+  private readonly firstUnits = new Map<string, string[]>();
+  private readonly lastUnits = new Map<string, string[]>();
+  private seq: number | null = null;
+
+  constructor(private readonly mode: BulkMode) {}
+
+  applyBatch(events: readonly RecordedEvent[], tx: ProjectionTx): void {
+    if (this.mode === 'live') {
+      this.seq = tx.get<{ seq: number }>('SELECT recorded_seq_ms AS seq FROM audit_events ORDER BY position DESC LIMIT 1')?.seq ?? null;
+    }
+    for (const event of events) this.applyOne(event, tx);
+  }
+
+  private inherited(root: string, inherit: 'first' | 'previous', tx: ProjectionTx): string[] | null {
+    if (this.mode === 'rebuild') return (inherit === 'first' ? this.firstUnits : this.lastUnits).get(root) ?? null;
+    const order = inherit === 'first' ? 'ASC' : 'DESC';
+    const row = tx.get<{ units: string }>(
+      `SELECT units FROM audit_events INDEXED BY audit_events_item WHERE item_root = ? ORDER BY position ${order} LIMIT 1`,
+      [root],
+    );
+    return row ? (JSON.parse(row.units) as string[]) : null;
+  }
+
+  private applyOne(event: RecordedEvent, tx: ProjectionTx): void {
     const m = event.metadata;
     const ref = auditItemRef(event.type, event.data);
-    let inherited: string[] | null = null;
-    if (ref.root !== null && ref.inherit !== null) {
-      const order = ref.inherit === 'first' ? 'ASC' : 'DESC';
-      const row = tx.get<{ units: string }>(
-        `SELECT units FROM audit_events INDEXED BY audit_events_item WHERE item_root = ? ORDER BY position ${order} LIMIT 1`,
-        [ref.root],
-      );
-      inherited = row ? (JSON.parse(row.units) as string[]) : null;
-    }
+    const inherited = ref.root !== null && ref.inherit !== null ? this.inherited(ref.root, ref.inherit, tx) : null;
     const units = mergeUnits(ref.units, inherited);
+    if (this.mode === 'rebuild' && ref.root !== null) {
+      if (!this.firstUnits.has(ref.root)) this.firstUnits.set(ref.root, units);
+      this.lastUnits.set(ref.root, units);
+    }
 
     const recordedMs = epochMs(m.recordedAt) ?? 0;
-    const last = tx.get<{ seq: number }>('SELECT recorded_seq_ms AS seq FROM audit_events ORDER BY position DESC LIMIT 1');
-    const seq = last === undefined ? recordedMs : Math.max(last.seq, recordedMs);
+    const seq = this.seq === null ? recordedMs : Math.max(this.seq, recordedMs);
+    this.seq = seq;
 
-    tx.run(INSERT_EVENT, {
-      position: event.globalPosition,
-      event_id: event.id,
-      stream: event.stream,
-      stream_version: event.streamVersion,
-      type: event.type,
-      item_key: ref.key,
-      item_root: ref.root,
-      units: JSON.stringify(units),
-      actor_user: text(m.actorUserId),
-      actor_unit: typeof m.actorUnitId === 'string' ? m.actorUnitId : null,
-      actor_role: text(m.actorRole),
-      command_id: text(m.commandId),
-      correlation_id: text(m.correlationId),
-      causation_id: text(m.causationId),
-      occurred_at: text(m.occurredAt),
-      occurred_ms: epochMs(m.occurredAt),
-      recorded_at: text(m.recordedAt),
-      recorded_ms: recordedMs,
-      recorded_seq_ms: seq,
-      clock_back: recordedMs < seq ? 1 : 0,
-    });
-    const extra = Object.fromEntries(Object.entries(m).filter(([k]) => !STANDARD_METADATA.has(k)));
-    tx.run('INSERT INTO audit_event_bodies (position, data, extra, hash) VALUES (?, ?, ?, ?)', [
+    tx.run(INSERT_EVENT, [
       event.globalPosition,
-      JSON.stringify(event.data ?? null),
-      Object.keys(extra).length > 0 ? JSON.stringify(extra) : null,
-      event.hash,
+      event.id,
+      event.stream,
+      event.streamVersion,
+      event.type,
+      ref.key,
+      ref.root,
+      JSON.stringify(units),
+      text(m.actorUserId),
+      typeof m.actorUnitId === 'string' ? m.actorUnitId : null,
+      text(m.actorRole),
+      text(m.commandId),
+      text(m.correlationId),
+      text(m.causationId),
+      text(m.occurredAt),
+      epochMs(m.occurredAt),
+      text(m.recordedAt),
+      recordedMs,
+      seq,
+      recordedMs < seq ? 1 : 0,
     ]);
+    let extra: Record<string, unknown> | null = null;
+    for (const k of Object.keys(m)) {
+      if (STANDARD_METADATA.has(k)) continue;
+      (extra ??= {})[k] = m[k];
+    }
+    tx.run(INSERT_BODY, [event.globalPosition, JSON.stringify(event.data ?? null), extra === null ? null : JSON.stringify(extra), event.hash]);
     const involved = new Set(units);
     if (typeof m.actorUnitId === 'string' && m.actorUnitId.length > 0) involved.add(m.actorUnitId);
-    for (const unit of involved) tx.run('INSERT INTO audit_units (unit, position) VALUES (?, ?)', [unit, event.globalPosition]);
+    for (const unit of involved) tx.run(INSERT_UNIT, [unit, event.globalPosition]);
   }
 }
 

@@ -115,6 +115,11 @@ export function issueStatics(d: IssueReported['data']) {
 
 /** The row columns derived from a loop state (and the state itself as JSON, `loop`). */
 export function loopColumns(loop: ClosureLoopState) {
+  return { ...loopFields(loop), loop: JSON.stringify(loop) };
+}
+
+/** The row columns derived from a loop state, without the state itself. */
+export function loopFields(loop: ClosureLoopState) {
   return {
     status: loop.status,
     unit_id: loop.unitId,
@@ -131,7 +136,6 @@ export function loopColumns(loop: ClosureLoopState) {
     submitted_by_unit: loop.submission?.byUnit ?? null,
     submitted_at: loop.submission?.at ?? null,
     closed_at: loop.closedAt,
-    loop: JSON.stringify(loop),
   };
 }
 

@@ -1,11 +1,11 @@
 import type { RecordedEvent } from '@duban/eventstore';
 import { assertNever } from '@duban/domain/decider';
 import type { ClosureLoopState } from '@duban/domain/closure-loop';
-import type { IssueEvent, IssueLoopEvent, IssueReported } from '@duban/domain/issue';
+import type { IssueEvent, IssueLoopEvent } from '@duban/domain/issue';
 import { ISSUE_EVENT_PREFIX } from '@duban/domain/issue';
 import type { TaskEvent, TaskRegistered, TaskShareEvent } from '@duban/domain/task';
 import { SHARE_EVENT_PREFIX } from '@duban/domain/task';
-import type { Projection, ProjectionTx } from '../runner/projection';
+import type { BulkMode, BulkWriter, Projection, ProjectionTx, SqlValue } from '../runner/projection';
 import { issueItemKey, taskItemKey } from './item';
 import {
   foldItemLoop,
@@ -13,6 +13,7 @@ import {
   issueStatics,
   ITEM_EVENT_TYPES,
   loopColumns,
+  loopFields,
   openIssueLoop,
   openShareLoop,
   taskShareStatics,
@@ -78,6 +79,27 @@ CREATE INDEX IF NOT EXISTS items_pending_extension ON items (due_ms) WHERE pendi
 
 // The handled types, how rows open and how loop events fold live in ./item-fold (shared with the ledger).
 
+/** Every column, in the order UPSERT binds them. `due_ms` is derived: the share's deadline, else the task's. */
+const COLUMNS = [
+  'key', 'kind', 'task_id', 'issue_id', 'doc_number', 'doc_title', 'item_path', 'title', 'category', 'urgency',
+  'reporting_unit', 'park_id', 'supervising_office', 'unit_id', 'lead_units', 'cooperating_units', 'status',
+  'task_status', 'deadline', 'deadline_ms', 'task_deadline', 'task_deadline_ms', 'due_ms', 'percent',
+  'progress_reports', 'notes', 'rework_count', 'extension_count', 'reopen_count', 'pending_extension',
+  'requested_deadline', 'submitted_by_unit', 'submitted_at', 'closed_at', 'loop', 'last_event_type',
+  'last_position', 'stream_version', 'updated_at', 'occurred_at',
+] as const;
+type Column = (typeof COLUMNS)[number];
+type Row = Record<Column, SqlValue>;
+
+const UPSERT = `INSERT INTO items (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+ON CONFLICT (key) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'key').map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+/** A row being folded: its columns as stored, and its loop state (the columns derived from it are set on write). */
+interface Entry {
+  row: Row;
+  loop: ClosureLoopState;
+}
+
 /** The provenance columns every write sets. */
 interface Provenance {
   last_event_type: string;
@@ -85,31 +107,6 @@ interface Provenance {
   updated_at: string;
   occurred_at: string;
 }
-
-const INSERT = `
-INSERT INTO items (
-  key, kind, task_id, issue_id, doc_number, doc_title, item_path, title, category, urgency, reporting_unit, park_id,
-  supervising_office, unit_id, lead_units, cooperating_units, status, task_status, deadline, deadline_ms,
-  task_deadline, task_deadline_ms, due_ms, percent, progress_reports, notes, rework_count, extension_count,
-  reopen_count, pending_extension, requested_deadline, submitted_by_unit, submitted_at, closed_at, loop,
-  last_event_type, last_position, stream_version, updated_at, occurred_at
-) VALUES (
-  @key, @kind, @task_id, @issue_id, @doc_number, @doc_title, @item_path, @title, @category, @urgency, @reporting_unit, @park_id,
-  @supervising_office, @unit_id, @lead_units, @cooperating_units, @status, @task_status, @deadline, @deadline_ms,
-  @task_deadline, @task_deadline_ms, COALESCE(@deadline_ms, @task_deadline_ms), @percent, @progress_reports, @notes, @rework_count, @extension_count,
-  @reopen_count, @pending_extension, @requested_deadline, @submitted_by_unit, @submitted_at, @closed_at, @loop,
-  @last_event_type, @last_position, @stream_version, @updated_at, @occurred_at
-)`;
-
-const UPDATE_LOOP = `
-UPDATE items SET
-  status = @status, unit_id = @unit_id, deadline = @deadline, deadline_ms = @deadline_ms,
-  due_ms = COALESCE(@deadline_ms, task_deadline_ms), percent = @percent, progress_reports = @progress_reports,
-  notes = @notes, rework_count = @rework_count, extension_count = @extension_count, reopen_count = @reopen_count,
-  pending_extension = @pending_extension, requested_deadline = @requested_deadline,
-  submitted_by_unit = @submitted_by_unit, submitted_at = @submitted_at, closed_at = @closed_at, loop = @loop,
-  last_event_type = @last_event_type, last_position = @last_position, updated_at = @updated_at, occurred_at = @occurred_at
-WHERE key = @key`;
 
 /**
  * The items read model: one row per task share (`task:<taskId>:<unitId>`) and
@@ -120,17 +117,54 @@ WHERE key = @key`;
  * domain's own `evolveLoop(state, fromLoopEvent(prefix, event))`, which is
  * exactly what `evolveTask` does for a share and `evolveIssue` for an issue;
  * shares are opened as `evolveTask` opens them on `task.registered.v1`.
+ *
+ * One folding path: `apply` is a batch of one through the bulk writer, which
+ * folds a batch in memory and writes each touched row once.
  */
 export class ItemsProjection implements Projection {
   readonly name = 'items';
   readonly version = 1;
   readonly schema = ITEMS_SCHEMA;
+  readonly deferIndexesOnRebuild = true;
 
   handles(type: string): boolean {
     return ITEM_EVENT_TYPES.has(type);
   }
 
   apply(event: RecordedEvent, tx: ProjectionTx): void {
+    this.openBulk('live').applyBatch([event], tx);
+  }
+
+  openBulk(mode: BulkMode): BulkWriter {
+    return new ItemsWriter(mode);
+  }
+}
+
+/**
+ * Folds batches of item events. 'live': rows are read from the table on first
+ * touch and forgotten after the batch. 'rebuild': the writer has seen every
+ * event since position zero, so its memory is the whole table and it never
+ * reads it (the table's indexes can be created at the end).
+ */
+class ItemsWriter implements BulkWriter {
+  private readonly rows = new Map<string, Entry>();
+  /** Share keys per task: complete in 'rebuild' mode; in 'live' mode, for the tasks registered in this batch. */
+  private readonly shares = new Map<string, string[]>();
+  private readonly dirty = new Set<Entry>();
+
+  constructor(private readonly mode: BulkMode) {}
+
+  applyBatch(events: readonly RecordedEvent[], tx: ProjectionTx): void {
+    for (const event of events) this.applyOne(event, tx);
+    for (const entry of this.dirty) tx.run(UPSERT, toParams(entry));
+    this.dirty.clear();
+    if (this.mode === 'live') {
+      this.rows.clear();
+      this.shares.clear();
+    }
+  }
+
+  private applyOne(event: RecordedEvent, tx: ProjectionTx): void {
     const provenance: Provenance = {
       last_event_type: event.type,
       last_position: event.globalPosition,
@@ -147,7 +181,7 @@ export class ItemsProjection implements Projection {
   private applyTask(event: TaskEvent, streamVersion: bigint, provenance: Provenance, tx: ProjectionTx): void {
     switch (event.type) {
       case 'task.registered.v1':
-        this.registerTask(event, streamVersion, provenance, tx);
+        this.registerTask(event, provenance, tx);
         break;
       case 'task.share.assigned.v1':
       case 'task.share.acknowledged.v1':
@@ -163,33 +197,32 @@ export class ItemsProjection implements Projection {
         this.evolveRow(tx, taskItemKey(event.data.taskId, event.data.unitId), event, SHARE_EVENT_PREFIX, provenance);
         break;
       case 'task.closed.v1':
-        tx.run(`UPDATE items SET task_status = 'closed', ${PROVENANCE_SET} WHERE task_id = @task_id AND kind = 'task'`, {
-          task_id: event.data.taskId,
-          ...provenance,
-        });
+      case 'task.reopened.v1': {
+        const taskStatus = event.type === 'task.closed.v1' ? 'closed' : 'open';
+        for (const entry of this.sharesOf(event.data.taskId, tx)) {
+          entry.row.task_status = taskStatus;
+          Object.assign(entry.row, provenance);
+        }
         break;
-      case 'task.reopened.v1':
-        tx.run(`UPDATE items SET task_status = 'open', ${PROVENANCE_SET} WHERE task_id = @task_id AND kind = 'task'`, {
-          task_id: event.data.taskId,
-          ...provenance,
-        });
-        break;
+      }
       default:
         assertNever(event, 'task event');
     }
     // Every task event moves the stream's version on all its shares.
-    tx.run(`UPDATE items SET stream_version = @v WHERE task_id = @task_id AND kind = 'task'`, {
-      v: streamVersion,
-      task_id: event.data.taskId,
-    });
+    for (const entry of this.sharesOf(event.data.taskId, tx)) {
+      entry.row.stream_version = streamVersion;
+      this.dirty.add(entry);
+    }
   }
 
   private applyIssue(event: IssueEvent, streamVersion: bigint, provenance: Provenance, tx: ProjectionTx): void {
     const key = issueItemKey(event.data.issueId);
     switch (event.type) {
-      case 'issue.reported.v1':
-        this.reportIssue(event, streamVersion, provenance, tx);
+      case 'issue.reported.v1': {
+        const loop = openIssueLoop();
+        this.add({ ...issueStatics(event.data), task_status: null, stream_version: streamVersion, ...loopFields(loop), loop: '', ...provenance }, loop);
         return;
+      }
       case 'issue.assigned.v1':
       case 'issue.acknowledged.v1':
       case 'issue.progress_reported.v1':
@@ -200,8 +233,7 @@ export class ItemsProjection implements Projection {
       case 'issue.extension_requested.v1':
       case 'issue.extension_granted.v1':
       case 'issue.extension_refused.v1':
-        this.evolveRow(tx, key, event, ISSUE_EVENT_PREFIX, provenance);
-        tx.run('UPDATE items SET stream_version = @v WHERE key = @key', { v: streamVersion, key });
+        this.evolveRow(tx, key, event, ISSUE_EVENT_PREFIX, provenance).row.stream_version = streamVersion;
         return;
       default:
         assertNever(event, 'issue event');
@@ -209,46 +241,58 @@ export class ItemsProjection implements Projection {
   }
 
   /** task.registered.v1 opens one share per responsible unit, as evolveTask does. */
-  private registerTask(event: TaskRegistered, streamVersion: bigint, provenance: Provenance, tx: ProjectionTx): void {
+  private registerTask(event: TaskRegistered, provenance: Provenance, tx: ProjectionTx): void {
     const d = event.data;
+    const keys: string[] = [];
     for (const unitId of d.responsibleUnits) {
       const loop = openShareLoop(unitId);
-      tx.run(INSERT, {
-        ...taskShareStatics(d, unitId),
-        task_status: 'open',
-        stream_version: streamVersion,
-        ...loopColumns(loop),
-        ...provenance,
-      });
+      const statics = taskShareStatics(d, unitId);
+      if (this.find(statics.key, tx)) throw new Error(`${event.type}: the items read model already holds ${statics.key}`);
+      this.add({ ...statics, task_status: 'open', stream_version: 0, ...loopFields(loop), loop: '', ...provenance }, loop);
+      keys.push(statics.key);
     }
+    this.shares.set(d.taskId, keys);
   }
 
-  private reportIssue(event: IssueReported, streamVersion: bigint, provenance: Provenance, tx: ProjectionTx): void {
-    const loop = openIssueLoop();
-    tx.run(INSERT, {
-      ...issueStatics(event.data),
-      task_status: null,
-      stream_version: streamVersion,
-      ...loopColumns(loop),
-      ...provenance,
-    });
+  private add(columns: Omit<Row, 'due_ms'>, loop: ClosureLoopState): void {
+    const entry: Entry = { row: { ...columns, due_ms: null }, loop };
+    this.rows.set(entry.row.key as string, entry);
+    this.dirty.add(entry);
   }
 
   /** Folds one loop event into the row's ClosureLoopState with the domain's evolveLoop. */
-  private evolveRow(
-    tx: ProjectionTx,
-    key: string,
-    event: TaskShareEvent | IssueLoopEvent,
-    prefix: string,
-    provenance: Provenance,
-  ): void {
-    const row = tx.get<{ loop: string }>('SELECT loop FROM items WHERE key = ?', [key]);
-    if (!row) throw new Error(`${event.type}: the items read model holds no row ${key} (its stream did not open it)`);
-    const state = JSON.parse(row.loop) as ClosureLoopState;
-    const next = foldItemLoop(state, event, prefix);
-    tx.run(UPDATE_LOOP, { key, ...loopColumns(next), ...provenance });
+  private evolveRow(tx: ProjectionTx, key: string, event: TaskShareEvent | IssueLoopEvent, prefix: string, provenance: Provenance): Entry {
+    const entry = this.find(key, tx);
+    if (!entry) throw new Error(`${event.type}: the items read model holds no row ${key} (its stream did not open it)`);
+    entry.loop = foldItemLoop(entry.loop, event, prefix);
+    Object.assign(entry.row, provenance);
+    this.dirty.add(entry);
+    return entry;
+  }
+
+  private find(key: string, tx: ProjectionTx): Entry | undefined {
+    let entry = this.rows.get(key);
+    if (entry || this.mode === 'rebuild') return entry;
+    const row = tx.get<Row>('SELECT * FROM items WHERE key = ?', [key]);
+    if (!row) return undefined;
+    entry = { row, loop: JSON.parse(row.loop as string) as ClosureLoopState };
+    this.rows.set(key, entry);
+    return entry;
+  }
+
+  private sharesOf(taskId: string, tx: ProjectionTx): Entry[] {
+    let keys = this.shares.get(taskId);
+    if (!keys) {
+      keys = this.mode === 'rebuild' ? [] : tx.all<{ key: string }>(`SELECT key FROM items WHERE task_id = ? AND kind = 'task' ORDER BY key`, [taskId]).map((r) => r.key);
+      this.shares.set(taskId, keys);
+    }
+    return keys.map((k) => this.find(k, tx)!);
   }
 }
 
-const PROVENANCE_SET =
-  'last_event_type = @last_event_type, last_position = @last_position, updated_at = @updated_at, occurred_at = @occurred_at';
+/** The row as UPSERT binds it, with the loop's columns derived from the folded state. */
+function toParams(entry: Entry): SqlValue[] {
+  const row = Object.assign(entry.row, loopColumns(entry.loop));
+  row.due_ms = row.deadline_ms ?? row.task_deadline_ms;
+  return COLUMNS.map((c) => row[c]);
+}

@@ -12,12 +12,12 @@ import {
   isTaskEventType,
   issueStatics,
   ITEM_EVENT_TYPES,
-  loopColumns,
+  loopFields,
   openIssueLoop,
   openShareLoop,
   taskShareStatics,
 } from '../items/item-fold';
-import type { Projection, ProjectionTx } from '../runner/projection';
+import type { BulkMode, BulkWriter, Projection, ProjectionTx, SqlValue } from '../runner/projection';
 
 /**
  * The temporal items model (the ledger's history). Four tables:
@@ -144,65 +144,73 @@ interface Provenance {
   occurred_ms: number;
 }
 
-interface Head {
+type Statics = ReturnType<typeof taskShareStatics | typeof issueStatics>;
+type Fields = ReturnType<typeof loopFields>;
+
+/** One version of an item, as ledger_versions stores it (VERSION_COLUMNS order). */
+interface Version extends Fields {
   item_id: number;
-  loop: string;
+  valid_from_position: bigint;
+  valid_to_position: bigint | null;
   task_status: TaskStatus | null;
+  narrative: string | null;
+  narrative_from: bigint | null;
+  event_type: string;
+  recorded_at: string;
+  occurred_at: string;
+  occurred_ms: number;
 }
 
-const INSERT_ITEM = `
-INSERT INTO ledger_items (
-  key, kind, task_id, issue_id, doc_number, doc_title, item_path, title, category, urgency, reporting_unit, park_id,
-  supervising_office, lead_units, cooperating_units, task_deadline, first_position, min_occurred_ms, unit_id, unit_position
-) VALUES (
-  @key, @kind, @task_id, @issue_id, @doc_number, @doc_title, @item_path, @title, @category, @urgency, @reporting_unit, @park_id,
-  @supervising_office, @lead_units, @cooperating_units, @task_deadline, @position, @occurred_ms, @unit_id,
-  CASE WHEN @unit_id IS NULL THEN NULL ELSE @position END
-)`;
+const VERSION_COLUMNS = [
+  'item_id', 'valid_from_position', 'valid_to_position', 'status', 'task_status', 'unit_id', 'deadline', 'deadline_ms',
+  'percent', 'progress_reports', 'notes', 'rework_count', 'extension_count', 'reopen_count', 'pending_extension',
+  'requested_deadline', 'submitted_by_unit', 'submitted_at', 'closed_at', 'narrative', 'narrative_from', 'event_type',
+  'recorded_at', 'occurred_at', 'occurred_ms',
+] as const satisfies readonly (keyof Version)[];
 
-const INSERT_HEAD = `
-INSERT INTO ledger_heads (item_id, loop, task_status, narrative_from, current_from)
-VALUES (@id, @loop, @task_status, NULL, @position)`;
+const ITEM_COLUMNS = [
+  'id', 'key', 'kind', 'task_id', 'issue_id', 'doc_number', 'doc_title', 'item_path', 'title', 'category', 'urgency',
+  'reporting_unit', 'park_id', 'supervising_office', 'lead_units', 'cooperating_units', 'task_deadline',
+  'first_position', 'min_occurred_ms', 'unit_id', 'unit_position',
+] as const;
 
-const INSERT_VERSION = `
-INSERT INTO ledger_versions (
-  item_id, valid_from_position, valid_to_position, status, task_status, unit_id, deadline, deadline_ms, percent,
-  progress_reports, notes, rework_count, extension_count, reopen_count, pending_extension, requested_deadline,
-  submitted_by_unit, submitted_at, closed_at, narrative, narrative_from, event_type, recorded_at, occurred_at, occurred_ms
-) VALUES (
-  @id, @position, NULL, @status, @task_status, @unit_id, @deadline, @deadline_ms, @percent,
-  @progress_reports, @notes, @rework_count, @extension_count, @reopen_count, @pending_extension, @requested_deadline,
-  @submitted_by_unit, @submitted_at, @closed_at, @narrative, (SELECT narrative_from FROM ledger_heads WHERE item_id = @id),
-  @event_type, @recorded_at, @occurred_at, @occurred_ms
-)`;
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const INSERT_VERSION = `INSERT INTO ledger_versions (rowid, ${VERSION_COLUMNS.join(', ')}) VALUES (?, ${placeholders(VERSION_COLUMNS.length)})`;
+const CLOSE_VERSION = 'UPDATE ledger_versions SET valid_to_position = ? WHERE rowid = ?';
+const INSERT_ITEM = `INSERT INTO ledger_items (${ITEM_COLUMNS.join(', ')}) VALUES (${placeholders(ITEM_COLUMNS.length)})`;
+const TOUCH_ITEM = 'UPDATE ledger_items SET unit_id = ?, unit_position = ?, min_occurred_ms = ? WHERE id = ?';
+const UPSERT_HEAD = `
+INSERT INTO ledger_heads (item_id, loop, task_status, narrative_from, current_from) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (item_id) DO UPDATE SET loop = excluded.loop, task_status = excluded.task_status,
+  narrative_from = excluded.narrative_from, current_from = excluded.current_from`;
+const RECORD_POSITION = 'INSERT INTO ledger_positions (position, recorded_at, recorded_ms, known_ms) VALUES (?, ?, ?, ?)';
 
-const CLOSE_CURRENT = `
-UPDATE ledger_versions SET valid_to_position = @position
-WHERE item_id = @id AND valid_from_position = (SELECT current_from FROM ledger_heads WHERE item_id = @id)`;
-
-const MOVE_HEAD = `
-UPDATE ledger_heads SET loop = @loop, task_status = @task_status,
-  narrative_from = CASE WHEN @narrative IS NULL THEN narrative_from ELSE @position END, current_from = @position
-WHERE item_id = @id`;
-
-const TOUCH_ITEM = `
-UPDATE ledger_items SET
-  unit_position = CASE WHEN unit_id IS NULL AND @unit_id IS NOT NULL THEN @position ELSE unit_position END,
-  unit_id = COALESCE(@unit_id, unit_id),
-  min_occurred_ms = min(min_occurred_ms, @occurred_ms)
-WHERE id = @id AND (unit_id IS NOT @unit_id OR min_occurred_ms > @occurred_ms)`;
-
-const RECORD_POSITION = `
-INSERT INTO ledger_positions (position, recorded_at, recorded_ms, known_ms)
-VALUES (@position, @recorded_at, @recorded_ms,
-  max(@recorded_ms, COALESCE((SELECT known_ms FROM ledger_positions ORDER BY position DESC LIMIT 1), @recorded_ms)))`;
-
-const HEAD_BY_KEY = `
-SELECT h.item_id, h.loop, h.task_status
+/** Positions are read as text: a KurrentDB commit position may not fit a JS number. */
+const LOAD_ENTRY = `
+SELECT i.id, i.key, i.task_id, i.unit_id, CAST(i.unit_position AS TEXT) AS unit_position, i.min_occurred_ms,
+  h.loop, h.task_status, CAST(h.narrative_from AS TEXT) AS narrative_from, CAST(h.current_from AS TEXT) AS current_from,
+  (SELECT CAST(v.rowid AS TEXT) FROM ledger_versions v WHERE v.item_id = i.id AND v.valid_from_position = h.current_from) AS current_rowid
 FROM ledger_items i JOIN ledger_heads h ON h.item_id = i.id WHERE i.key = ?`;
-const HEADS_OF_TASK = `
-SELECT h.item_id, h.loop, h.task_status
-FROM ledger_items i JOIN ledger_heads h ON h.item_id = i.id WHERE i.task_id = ? AND i.kind = 'task' ORDER BY i.id`;
+
+/** An item being folded: its head, its current version, and what of its ledger_items row can change. */
+interface Entry {
+  id: number;
+  taskId: string | null;
+  /** Null once its row is in ledger_items. */
+  newItem: (Statics & { first_position: bigint }) | null;
+  unitId: string | null;
+  unitPosition: bigint | null;
+  minOccurredMs: number;
+  itemChanged: boolean;
+  loop: ClosureLoopState;
+  taskStatus: TaskStatus | null;
+  narrativeFrom: bigint | null;
+  currentFrom: bigint;
+  /** The current version while only in memory; null once written (then `currentRowid` names it). */
+  current: Version | null;
+  currentRowid: bigint | null;
+  headChanged: boolean;
+}
 
 /**
  * The ledger's temporal read model: every version of every items row, with
@@ -211,17 +219,68 @@ FROM ledger_items i JOIN ledger_heads h ON h.item_id = i.id WHERE i.task_id = ? 
  * version valid at position P is, column for column, the items row a fresh
  * items projection fed the events up to P would hold (the property test in
  * ledger.model.spec.ts checks it), plus the latest narrative (进展情况).
+ *
+ * One folding path: `apply` is a batch of one through the bulk writer.
  */
 export class LedgerProjection implements Projection {
   readonly name = LEDGER_PROJECTION;
   readonly version = 1;
   readonly schema = LEDGER_SCHEMA;
+  readonly deferIndexesOnRebuild = true;
 
   handles(type: string): boolean {
     return ITEM_EVENT_TYPES.has(type);
   }
 
   apply(event: RecordedEvent, tx: ProjectionTx): void {
+    this.openBulk('live').applyBatch([event], tx);
+  }
+
+  openBulk(mode: BulkMode): BulkWriter {
+    return new LedgerWriter(mode);
+  }
+}
+
+/**
+ * Folds batches into versions. A version superseded within the batch is
+ * written once, already closed; the versions still current at the end of the
+ * batch are written open and closed later by rowid (assigned here, so no
+ * index is needed to find them again). 'live': entries are read on first
+ * touch and forgotten after the batch; 'rebuild': the writer's memory is the
+ * whole model and it never reads the tables.
+ */
+class LedgerWriter implements BulkWriter {
+  private readonly entries = new Map<string, Entry>();
+  /** Item keys per task: complete in 'rebuild' mode; in 'live' mode, for tasks registered in this batch. */
+  private readonly tasks = new Map<string, string[]>();
+  private readonly touched = new Set<Entry>();
+  private readonly closedVersions: Version[] = [];
+  private readonly closedRowids: Array<[bigint, bigint]> = [];
+  private nextId: number | null;
+  private nextRowid: bigint | null;
+  private knownMs: number | null = null;
+
+  constructor(private readonly mode: BulkMode) {
+    this.nextId = mode === 'rebuild' ? 1 : null;
+    this.nextRowid = mode === 'rebuild' ? 1n : null;
+  }
+
+  applyBatch(events: readonly RecordedEvent[], tx: ProjectionTx): void {
+    if (this.mode === 'live' && this.knownMs === null) {
+      this.knownMs = tx.get<{ k: number }>('SELECT known_ms AS k FROM ledger_positions ORDER BY position DESC LIMIT 1')?.k ?? null;
+    }
+    for (const event of events) this.applyOne(event, tx);
+    this.flush(tx);
+    if (this.mode === 'live') {
+      this.entries.clear();
+      this.tasks.clear();
+      this.knownMs = null;
+      this.nextId = null;
+      this.nextRowid = null;
+    }
+  }
+
+  private applyOne(event: RecordedEvent, tx: ProjectionTx): void {
     const p: Provenance = {
       position: event.globalPosition,
       event_type: event.type,
@@ -229,18 +288,23 @@ export class LedgerProjection implements Projection {
       occurred_at: event.metadata.occurredAt,
       occurred_ms: instantMs(event.metadata.occurredAt),
     };
-    tx.run(RECORD_POSITION, { position: p.position, recorded_at: p.recorded_at, recorded_ms: instantMs(p.recorded_at) });
+    const recordedMs = instantMs(p.recorded_at);
+    this.knownMs = Math.max(recordedMs, this.knownMs ?? recordedMs);
+    tx.run(RECORD_POSITION, [p.position, p.recorded_at, recordedMs, this.knownMs]);
     if (isTaskEventType(event.type)) this.applyTask({ type: event.type, data: event.data } as TaskEvent, p, tx);
     else this.applyIssue({ type: event.type, data: event.data } as IssueEvent, p, tx);
   }
 
   private applyTask(event: TaskEvent, p: Provenance, tx: ProjectionTx): void {
     switch (event.type) {
-      case 'task.registered.v1':
+      case 'task.registered.v1': {
+        const keys: string[] = [];
         for (const unitId of event.data.responsibleUnits) {
-          this.open(tx, { ...taskShareStatics(event.data, unitId), task_status: 'open' }, openShareLoop(unitId), p);
+          keys.push(this.open(tx, taskShareStatics(event.data, unitId), 'open', openShareLoop(unitId), p).key);
         }
+        this.tasks.set(event.data.taskId, keys);
         return;
+      }
       case 'task.share.assigned.v1':
       case 'task.share.acknowledged.v1':
       case 'task.share.progress_reported.v1':
@@ -252,19 +316,17 @@ export class LedgerProjection implements Projection {
       case 'task.share.extension_requested.v1':
       case 'task.share.extension_granted.v1':
       case 'task.share.extension_refused.v1': {
-        const head = this.head(tx, taskItemKey(event.data.taskId, event.data.unitId), event.type);
-        const loop = foldItemLoop(JSON.parse(head.loop) as ClosureLoopState, event, SHARE_EVENT_PREFIX);
+        const entry = this.entry(tx, taskItemKey(event.data.taskId, event.data.unitId), event.type);
+        const loop = foldItemLoop(entry.loop, event, SHARE_EVENT_PREFIX);
         const narrative = event.type === 'task.share.progress_reported.v1' ? event.data.narrative : undefined;
-        this.nextVersion(tx, head, loop, head.task_status, narrative, p);
+        this.nextVersion(entry, loop, entry.taskStatus, narrative, p);
         return;
       }
       case 'task.closed.v1':
       case 'task.reopened.v1': {
         // As in the items model: the task's status (and the provenance) changes on every share.
         const status: TaskStatus = event.type === 'task.closed.v1' ? 'closed' : 'open';
-        for (const head of tx.all<Head>(HEADS_OF_TASK, [event.data.taskId])) {
-          this.nextVersion(tx, head, JSON.parse(head.loop) as ClosureLoopState, status, undefined, p);
-        }
+        for (const entry of this.sharesOf(event.data.taskId, tx)) this.nextVersion(entry, entry.loop, status, undefined, p);
         return;
       }
       default:
@@ -275,7 +337,7 @@ export class LedgerProjection implements Projection {
   private applyIssue(event: IssueEvent, p: Provenance, tx: ProjectionTx): void {
     switch (event.type) {
       case 'issue.reported.v1':
-        this.open(tx, { ...issueStatics(event.data), task_status: null }, openIssueLoop(), p);
+        this.open(tx, issueStatics(event.data), null, openIssueLoop(), p);
         return;
       case 'issue.assigned.v1':
       case 'issue.acknowledged.v1':
@@ -287,10 +349,10 @@ export class LedgerProjection implements Projection {
       case 'issue.extension_requested.v1':
       case 'issue.extension_granted.v1':
       case 'issue.extension_refused.v1': {
-        const head = this.head(tx, issueItemKey(event.data.issueId), event.type);
-        const loop = foldItemLoop(JSON.parse(head.loop) as ClosureLoopState, event, ISSUE_EVENT_PREFIX);
+        const entry = this.entry(tx, issueItemKey(event.data.issueId), event.type);
+        const loop = foldItemLoop(entry.loop, event, ISSUE_EVENT_PREFIX);
         const narrative = event.type === 'issue.progress_reported.v1' ? event.data.narrative : undefined;
-        this.nextVersion(tx, head, loop, head.task_status, narrative, p);
+        this.nextVersion(entry, loop, entry.taskStatus, narrative, p);
         return;
       }
       default:
@@ -298,43 +360,169 @@ export class LedgerProjection implements Projection {
     }
   }
 
-  private head(tx: ProjectionTx, key: string, type: string): Head {
-    const head = tx.get<Head>(HEAD_BY_KEY, [key]);
-    if (!head) throw new Error(`${type}: the ledger holds no item ${key} (its stream did not open it)`);
-    return head;
-  }
-
-  /** Opens an item: its static row, its head and its first version. */
-  private open(
-    tx: ProjectionTx,
-    statics: ReturnType<typeof taskShareStatics | typeof issueStatics> & { task_status: TaskStatus | null },
-    loop: ClosureLoopState,
-    p: Provenance,
-  ): void {
-    const columns = loopColumns(loop);
-    tx.run(INSERT_ITEM, { ...statics, ...columns, ...p });
-    const { id } = tx.get<{ id: number }>('SELECT id FROM ledger_items WHERE key = ?', [statics.key])!;
-    const first = { id, ...columns, task_status: statics.task_status, narrative: null, ...p };
-    tx.run(INSERT_HEAD, first);
-    tx.run(INSERT_VERSION, first);
+  /** Opens an item: its static row, its head and its first version (ledger order 序号 = the order items open). */
+  private open(tx: ProjectionTx, statics: Statics, taskStatus: TaskStatus | null, loop: ClosureLoopState, p: Provenance): Statics {
+    if (this.find(tx, statics.key)) throw new Error(`${p.event_type}: the ledger already holds an item ${statics.key}`);
+    if (this.nextId === null) this.nextId = (tx.get<{ n: number }>('SELECT COALESCE(max(id), 0) AS n FROM ledger_items')?.n ?? 0) + 1;
+    const fields = loopFields(loop);
+    const entry: Entry = {
+      id: this.nextId++,
+      taskId: statics.task_id,
+      newItem: { ...statics, first_position: p.position },
+      unitId: fields.unit_id,
+      unitPosition: fields.unit_id === null ? null : p.position,
+      minOccurredMs: p.occurred_ms,
+      itemChanged: false,
+      loop,
+      taskStatus,
+      narrativeFrom: null,
+      currentFrom: p.position,
+      current: null,
+      currentRowid: null,
+      headChanged: true,
+    };
+    entry.current = this.version(entry, fields, null, p);
+    this.entries.set(statics.key, entry);
+    this.touched.add(entry);
+    return statics;
   }
 
   /** Closes the item's current version at this event and starts the next one. `narrative` undefined: unchanged. */
-  private nextVersion(
-    tx: ProjectionTx,
-    head: Head,
-    loop: ClosureLoopState,
-    taskStatus: TaskStatus | null,
-    narrative: string | undefined,
-    p: Provenance,
-  ): void {
-    const columns = loopColumns(loop);
-    // A report's version carries its narrative; it and later versions refer to it (narrative_from, kept
-    // in SQL so positions never pass through a JS number), instead of copying the text.
-    const next = { id: head.item_id, ...columns, task_status: taskStatus, narrative: narrative ?? null, ...p };
-    tx.run(CLOSE_CURRENT, { id: head.item_id, position: p.position });
-    tx.run(MOVE_HEAD, next);
-    tx.run(TOUCH_ITEM, { id: head.item_id, unit_id: columns.unit_id, occurred_ms: p.occurred_ms, position: p.position });
-    tx.run(INSERT_VERSION, next);
+  private nextVersion(entry: Entry, loop: ClosureLoopState, taskStatus: TaskStatus | null, narrative: string | undefined, p: Provenance): void {
+    if (entry.current) {
+      entry.current.valid_to_position = p.position;
+      this.closedVersions.push(entry.current);
+    } else {
+      this.closedRowids.push([p.position, entry.currentRowid!]);
+    }
+    const fields = loopFields(loop);
+    // A report's version carries its narrative; it and later versions refer to it (narrative_from) instead of copying the text.
+    if (narrative !== undefined) entry.narrativeFrom = p.position;
+    entry.loop = loop;
+    entry.taskStatus = taskStatus;
+    entry.currentFrom = p.position;
+    entry.current = this.version(entry, fields, narrative ?? null, p);
+    entry.headChanged = true;
+    // The unit the item was first assigned to, and the earliest effective time among its versions.
+    if (entry.unitId === null && fields.unit_id !== null) {
+      entry.unitId = fields.unit_id;
+      entry.unitPosition = p.position;
+      entry.itemChanged = true;
+    }
+    if (p.occurred_ms < entry.minOccurredMs) {
+      entry.minOccurredMs = p.occurred_ms;
+      entry.itemChanged = true;
+    }
+    this.touched.add(entry);
+  }
+
+  private version(entry: Entry, fields: Fields, narrative: string | null, p: Provenance): Version {
+    return {
+      item_id: entry.id,
+      valid_from_position: p.position,
+      valid_to_position: null,
+      ...fields,
+      task_status: entry.taskStatus,
+      narrative,
+      narrative_from: entry.narrativeFrom,
+      event_type: p.event_type,
+      recorded_at: p.recorded_at,
+      occurred_at: p.occurred_at,
+      occurred_ms: p.occurred_ms,
+    };
+  }
+
+  private flush(tx: ProjectionTx): void {
+    if (this.nextRowid === null && (this.touched.size > 0 || this.closedVersions.length > 0)) {
+      this.nextRowid = BigInt(tx.get<{ n: string }>('SELECT CAST(COALESCE(max(rowid), 0) AS TEXT) AS n FROM ledger_versions')?.n ?? '0') + 1n;
+    }
+    for (const [position, rowid] of this.closedRowids) tx.run(CLOSE_VERSION, [position, rowid]);
+    this.closedRowids.length = 0;
+    for (const v of this.closedVersions) this.insertVersion(tx, v);
+    this.closedVersions.length = 0;
+    for (const e of this.touched) {
+      if (e.newItem) {
+        const row: Record<(typeof ITEM_COLUMNS)[number], SqlValue> = {
+          ...e.newItem,
+          id: e.id,
+          min_occurred_ms: e.minOccurredMs,
+          unit_id: e.unitId,
+          unit_position: e.unitPosition,
+        };
+        tx.run(INSERT_ITEM, ITEM_COLUMNS.map((c) => row[c]));
+        e.newItem = null;
+      } else if (e.itemChanged) {
+        tx.run(TOUCH_ITEM, [e.unitId, e.unitPosition, e.minOccurredMs, e.id]);
+      }
+      e.itemChanged = false;
+      if (e.headChanged) tx.run(UPSERT_HEAD, [e.id, JSON.stringify(e.loop), e.taskStatus, e.narrativeFrom, e.currentFrom]);
+      e.headChanged = false;
+      if (e.current) {
+        e.currentRowid = this.insertVersion(tx, e.current);
+        e.current = null;
+      }
+    }
+    this.touched.clear();
+  }
+
+  private insertVersion(tx: ProjectionTx, v: Version): bigint {
+    const rowid = this.nextRowid!;
+    this.nextRowid = rowid + 1n;
+    tx.run(INSERT_VERSION, [rowid, ...VERSION_COLUMNS.map((c) => v[c])]);
+    return rowid;
+  }
+
+  private entry(tx: ProjectionTx, key: string, type: string): Entry {
+    const entry = this.find(tx, key);
+    if (!entry) throw new Error(`${type}: the ledger holds no item ${key} (its stream did not open it)`);
+    return entry;
+  }
+
+  private find(tx: ProjectionTx, key: string): Entry | undefined {
+    const cached = this.entries.get(key);
+    if (cached || this.mode === 'rebuild') return cached;
+    const r = tx.get<{
+      id: number;
+      task_id: string | null;
+      unit_id: string | null;
+      unit_position: string | null;
+      min_occurred_ms: number;
+      loop: string;
+      task_status: TaskStatus | null;
+      narrative_from: string | null;
+      current_from: string;
+      current_rowid: string;
+    }>(LOAD_ENTRY, [key]);
+    if (!r) return undefined;
+    const entry: Entry = {
+      id: r.id,
+      taskId: r.task_id,
+      newItem: null,
+      unitId: r.unit_id,
+      unitPosition: r.unit_position === null ? null : BigInt(r.unit_position),
+      minOccurredMs: r.min_occurred_ms,
+      itemChanged: false,
+      loop: JSON.parse(r.loop) as ClosureLoopState,
+      taskStatus: r.task_status,
+      narrativeFrom: r.narrative_from === null ? null : BigInt(r.narrative_from),
+      currentFrom: BigInt(r.current_from),
+      current: null,
+      currentRowid: BigInt(r.current_rowid),
+      headChanged: false,
+    };
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private sharesOf(taskId: string, tx: ProjectionTx): Entry[] {
+    let keys = this.tasks.get(taskId);
+    if (!keys) {
+      keys =
+        this.mode === 'rebuild'
+          ? []
+          : tx.all<{ key: string }>(`SELECT key FROM ledger_items WHERE task_id = ? AND kind = 'task' ORDER BY id`, [taskId]).map((r) => r.key);
+      this.tasks.set(taskId, keys);
+    }
+    return keys.map((k) => this.find(tx, k)!);
   }
 }

@@ -8,6 +8,8 @@ import { HeadTracker } from './head-tracker';
 import type { Projection } from './projection';
 import type { RunnerLogger, WorkerState } from './projection-worker';
 import { ProjectionWorker, SILENT_LOGGER } from './projection-worker';
+import type { RebuildProgress, RebuildResult } from './rebuild-session';
+import { rebuildTogether } from './rebuild-session';
 
 export interface ProjectionRunnerOptions {
   store: EventStore;
@@ -62,23 +64,7 @@ export interface ProjectionLag extends ProjectionStatus {
   exact: boolean;
 }
 
-export interface RebuildProgress {
-  projection: string;
-  /** Events passed since position zero. */
-  done: number;
-  /** Events in the log when the rebuild started, when known. */
-  total: number | null;
-  /** Events per second since the rebuild started. */
-  rate: number;
-  elapsedMs: number;
-}
-
-export interface RebuildResult {
-  projection: string;
-  events: number;
-  position: bigint;
-  elapsedMs: number;
-}
+export type { RebuildProgress, RebuildResult } from './rebuild-session';
 
 interface Waiter {
   position: bigint;
@@ -102,7 +88,6 @@ export class ProjectionRunner {
   private readonly checkpoints: CheckpointTable;
   private tracker: HeadTracker;
   private readonly waiters = new Set<Waiter>();
-  private readonly progress = new Map<ProjectionWorker, (cp: Checkpoint) => void>();
   private readonly logger: RunnerLogger;
   private readonly clock: () => Date;
   private readonly headScanBudget: number;
@@ -268,24 +253,37 @@ export class ProjectionRunner {
   }
 
   /**
-   * Rebuilds one projection (or all, one after the other) from position zero:
-   * drops its tables, resets its checkpoint, and replays the log up to the
-   * head found when it starts. Works whether or not the runner is running (a
-   * CLI can rebuild offline). The read model is incomplete until it finishes.
-   * Rejects on the first failed batch (the runner, if running, keeps retrying).
+   * Rebuilds one projection (or all) from position zero: drops its tables,
+   * resets its checkpoint, and replays the log — read once for all of them —
+   * up to its end. Works whether or not the runner is running (a CLI can
+   * rebuild offline); when running, the projections resume live afterwards.
+   * The read model is incomplete until it finishes. Rejects on the first
+   * failed batch (a running runner then retries from the committed checkpoints).
    */
   rebuild(name?: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildResult[]> {
     this.prepare();
     const workers = this.select(name === undefined ? undefined : [name]);
     const run = this.rebuildQueue.then(async () => {
-      const results: RebuildResult[] = [];
       const restore = this.rebuildPragmas();
       try {
-        for (const worker of workers) results.push(await this.rebuildOne(worker, onProgress));
+        await Promise.all(workers.map((w) => w.stop()));
+        const head = await this.tracker.head(this.headScanBudget);
+        const batchSize = Math.max(1, this.options.batchSize ?? 500);
+        return await rebuildTogether({
+          db: this.options.db,
+          store: this.options.store,
+          workers,
+          batchSize: Math.max(batchSize, this.options.rebuildBatchSize ?? this.options.batchSize ?? 5000),
+          total: head.exact ? head.eventsSeen : null,
+          clock: this.clock,
+          logger: this.logger,
+          onCommit: (w, cp) => this.committed(w, cp),
+          onProgress,
+        });
       } finally {
         restore();
+        if (this.running) for (const w of workers) w.start();
       }
-      return results;
     });
     this.rebuildQueue = run.catch(() => undefined);
     return run;
@@ -328,51 +326,6 @@ export class ProjectionRunner {
     if (reset) this.tracker = this.newTracker();
   }
 
-  private async rebuildOne(worker: ProjectionWorker, onProgress?: (p: RebuildProgress) => void): Promise<RebuildResult> {
-    const startedAt = this.clock().getTime();
-    await worker.stop();
-    worker.reset('rebuild requested');
-    let total: number | null = null;
-    const report = (cp: Checkpoint) => {
-      const elapsedMs = Math.max(0, this.clock().getTime() - startedAt);
-      onProgress?.({
-        projection: worker.name,
-        done: cp.eventsSeen,
-        total,
-        rate: elapsedMs > 0 ? Math.round((cp.eventsSeen / elapsedMs) * 1000) : 0,
-        elapsedMs,
-      });
-    };
-    this.progress.set(worker, report);
-    const batchSize = Math.max(1, this.options.batchSize ?? 500);
-    worker.batchSizeOverride = Math.max(batchSize, this.options.rebuildBatchSize ?? this.options.batchSize ?? 5000);
-    try {
-      worker.start();
-      for (;;) {
-        const head = await this.tracker.head(this.headScanBudget);
-        if (head.exact) total = head.eventsSeen;
-        await this.waitForWorker(worker, head.position);
-        if (head.exact) break;
-      }
-    } finally {
-      worker.batchSizeOverride = null;
-      this.progress.delete(worker);
-      if (!this.running) await worker.stop();
-    }
-    const cp = worker.load();
-    report(cp);
-    const elapsedMs = this.clock().getTime() - startedAt;
-    this.logger.log(`projection ${worker.name}: rebuilt ${cp.eventsSeen} events up to position ${cp.position} in ${elapsedMs} ms`);
-    return { projection: worker.name, events: cp.eventsSeen, position: cp.position, elapsedMs };
-  }
-
-  private waitForWorker(worker: ProjectionWorker, position: bigint): Promise<void> {
-    if (this.lagging(position, [worker]).length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.add({ position, workers: [worker], resolve, reject, timer: null, failFast: true });
-    });
-  }
-
   private select(names: readonly string[] | undefined): ProjectionWorker[] {
     if (names === undefined) return [...this.workers.values()];
     return names.map((n) => {
@@ -396,7 +349,6 @@ export class ProjectionRunner {
 
   private committed(worker: ProjectionWorker, cp: Checkpoint): void {
     this.tracker.offer(cp);
-    this.progress.get(worker)?.(cp);
     this.checkWaiters();
   }
 

@@ -3,7 +3,7 @@ import type { EventStore, RecordedEvent, Subscription } from '@duban/eventstore'
 import type { Checkpoint, CheckpointEvent, CheckpointTable } from './checkpoints';
 import { quoteIdent, ZERO } from './checkpoints';
 import { CheckpointConflictError, InvalidProjectionError, ProjectionVersionConflictError } from './errors';
-import type { Projection, ProjectionTx, SqlParams } from './projection';
+import type { BulkWriter, Projection, ProjectionTx, SqlParams } from './projection';
 
 export interface RunnerLogger {
   log(message: string): void;
@@ -49,7 +49,7 @@ interface Run {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The transaction handle: statements are cached per SQL text and refused outside `apply`. */
-class TxHandle implements ProjectionTx {
+export class TxHandle implements ProjectionTx {
   open = false;
   private readonly cache = new Map<string, Database.Statement>();
 
@@ -90,6 +90,20 @@ function bind(params: SqlParams | undefined): unknown[] {
 
 function isThenable(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Applies handled events (in order) through the projection's bulk writer when it has one, else one by one. */
+export function applyEvents(projection: Projection, writer: BulkWriter | null, events: readonly RecordedEvent[], tx: ProjectionTx): void {
+  if (events.length === 0) return;
+  const result: unknown = writer ? writer.applyBatch(events, tx) : undefined;
+  if (writer) {
+    if (isThenable(result)) throw new InvalidProjectionError(`projection ${projection.name}: applyBatch() returned a promise; it must be synchronous`);
+    return;
+  }
+  for (const event of events) {
+    const r: unknown = projection.apply(event, tx);
+    if (isThenable(r)) throw new InvalidProjectionError(`projection ${projection.name}: apply() returned a promise; it must be synchronous`);
+  }
 }
 
 /**
@@ -278,8 +292,12 @@ export class ProjectionWorker {
     this.ctx.onCommit(this, next, count);
   }
 
-  /** The body of the batch transaction: checkpoint guard, apply, advance. */
-  private applyBatch(batch: RecordedEvent[], from: Checkpoint): Checkpoint {
+  /**
+   * The body of a batch transaction (the caller opens it): checkpoint guard,
+   * apply (through `writer`, else a fresh 'live' bulk writer, else event by
+   * event), advance. Returns the checkpoint the batch moves to once committed.
+   */
+  applyBatch(batch: readonly RecordedEvent[], from: Checkpoint, writer: BulkWriter | null = null): Checkpoint {
     const { projection } = this;
     const stored = this.ctx.checkpoints.get(projection.name);
     if (!stored || stored.version !== projection.version) {
@@ -289,22 +307,19 @@ export class ProjectionWorker {
 
     let { position, eventsSeen, recordedAt } = from;
     let last: CheckpointEvent | null = null;
+    const handled: RecordedEvent[] = [];
+    for (const event of batch) {
+      // Never re-apply: a checkpoint is exclusive and positions only grow.
+      if (event.globalPosition <= position) continue;
+      if (projection.handles(event.type)) handled.push(event);
+      last = { eventId: event.id, previousPosition: position };
+      position = event.globalPosition;
+      eventsSeen += 1;
+      recordedAt = event.metadata.recordedAt;
+    }
     this.tx.open = true;
     try {
-      for (const event of batch) {
-        // Never re-apply: a checkpoint is exclusive and positions only grow.
-        if (event.globalPosition <= position) continue;
-        if (projection.handles(event.type)) {
-          const result: unknown = projection.apply(event, this.tx);
-          if (isThenable(result)) {
-            throw new InvalidProjectionError(`projection ${projection.name}: apply() returned a promise; it must be synchronous`);
-          }
-        }
-        last = { eventId: event.id, previousPosition: position };
-        position = event.globalPosition;
-        eventsSeen += 1;
-        recordedAt = event.metadata.recordedAt;
-      }
+      applyEvents(projection, writer ?? projection.openBulk?.('live') ?? null, handled, this.tx);
     } finally {
       this.tx.open = false;
     }

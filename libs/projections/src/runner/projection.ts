@@ -45,4 +45,38 @@ export interface Projection {
   readonly schema: string;
   handles(type: string): boolean;
   apply(event: RecordedEvent, tx: ProjectionTx): void;
+  /**
+   * Optional, for speed: a writer that applies a whole batch at once (folding
+   * rows in memory and writing each touched row once) and, during a rebuild,
+   * keeps what it folded in memory from one batch to the next instead of
+   * reading it back. See BulkWriter for the contract.
+   */
+  openBulk?(mode: BulkMode): BulkWriter;
+  /**
+   * True: a rebuild from zero may drop this projection's secondary indexes
+   * (its CREATE INDEX statements) and create them once at the end, because its
+   * rebuild BulkWriter never reads its tables. A crash mid-rebuild leaves them
+   * missing until the next start, which runs the schema again.
+   */
+  readonly deferIndexesOnRebuild?: boolean;
+}
+
+/**
+ * 'rebuild': the writer starts on empty tables at position zero and is the
+ * only writer until it is discarded, so what it holds in memory is the whole
+ * truth (a miss in its memory means "no such row"). 'live': one batch of a
+ * running projection; rows must be read from the tables.
+ */
+export type BulkMode = 'rebuild' | 'live';
+
+/**
+ * Applies batches. `applyBatch(events, tx)` must leave the tables exactly as
+ * calling the projection's `apply` on each event (in order) would, by the time
+ * it returns; `events` holds only types the projection handles. The runner
+ * opens a 'live' writer per batch, and one 'rebuild' writer per rebuild which
+ * it discards as soon as a batch fails (the transaction rolled back, so the
+ * writer's memory no longer matches the tables) or the rebuild ends.
+ */
+export interface BulkWriter {
+  applyBatch(events: readonly RecordedEvent[], tx: ProjectionTx): void;
 }
