@@ -75,6 +75,12 @@ CREATE INDEX IF NOT EXISTS items_deadline ON items (deadline_ms);
 CREATE INDEX IF NOT EXISTS items_doc ON items (doc_number, item_path);
 CREATE INDEX IF NOT EXISTS items_task ON items (task_id);
 CREATE INDEX IF NOT EXISTS items_pending_extension ON items (due_ms) WHERE pending_extension = 1;
+-- The two inboxes, already in their order (soonest deadline first): a page is a walk of the index, no sort.
+-- Their WHERE clauses are the very terms ItemsQuery writes, so SQLite can tell they apply.
+CREATE INDEX IF NOT EXISTS items_unit_inbox ON items (unit_id, due_ms IS NULL, due_ms, key)
+  WHERE status IN ('assigned', 'acknowledged', 'in_progress');
+CREATE INDEX IF NOT EXISTS items_office_inbox ON items (due_ms IS NULL, due_ms, key)
+  WHERE status IN ('registered', 'reported', 'submitted') OR pending_extension = 1;
 `;
 
 // The handled types, how rows open and how loop events fold live in ./item-fold (shared with the ledger).

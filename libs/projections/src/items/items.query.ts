@@ -54,11 +54,25 @@ const UNIT_ACTIONS: Partial<Record<LoopStatus, InboxAction[]>> = {
 
 const SUPERVISOR_ACTIONS: readonly SupervisorAction[] = ['assign', 'verify_completion', 'decide_extension'];
 
-const SUPERVISOR_CONDITIONS: Record<SupervisorAction, string> = {
-  assign: "status IN ('registered', 'reported')",
-  verify_completion: "status = 'submitted'",
-  decide_extension: 'pending_extension = 1',
+/** The statuses each supervisor action waits on (decide_extension: a pending request, whatever the status). */
+const SUPERVISOR_STATUSES: Record<SupervisorAction, readonly LoopStatus[]> = {
+  assign: ['registered', 'reported'],
+  verify_completion: ['submitted'],
+  decide_extension: [],
 };
+
+/**
+ * The condition for a set of supervisor actions. For all of them it is exactly
+ * the WHERE of the items_office_inbox index (same terms, same order), so the
+ * office's inbox walks that index.
+ */
+function supervisorCondition(needs: readonly SupervisorAction[]): string {
+  const statuses = SUPERVISOR_ACTIONS.filter((a) => needs.includes(a)).flatMap((a) => SUPERVISOR_STATUSES[a]);
+  const terms: string[] = [];
+  if (statuses.length > 0) terms.push(`status IN (${statuses.map((s) => `'${s}'`).join(', ')})`);
+  if (needs.includes('decide_extension')) terms.push('pending_extension = 1');
+  return `(${terms.join(' OR ')})`;
+}
 
 /** Soonest deadline first (before assignment: a share's task deadline); items without one last. */
 const BY_DUE = 'ORDER BY due_ms IS NULL, due_ms, key';
@@ -161,7 +175,7 @@ export class ItemsQuery {
     if (needs.length === 0 || needs.some((n) => !SUPERVISOR_ACTIONS.includes(n))) {
       throw new InvalidItemsQueryError('needs', `must be some of ${SUPERVISOR_ACTIONS.join(', ')}`);
     }
-    const where = [`(${needs.map((n) => SUPERVISOR_CONDITIONS[n]).join(' OR ')})`];
+    const where = [supervisorCondition(needs)];
     const params: Record<string, string | number> = {};
     if (options.kind !== undefined) {
       where.push('kind = @kind');
