@@ -7,6 +7,7 @@ import type { RunnerLogger } from './projection-worker';
 import { ProjectionWorker } from './projection-worker';
 
 export interface RebuildProgress {
+  /** The projection, or the projections rebuilt together joined by '+' (e.g. "items+ledger"). */
   projection: string;
   /** Events passed since position zero. */
   done: number;
@@ -72,11 +73,13 @@ export async function rebuildTogether(options: RebuildSessionOptions): Promise<R
   const commit = db.transaction((page: Parameters<ProjectionWorker['applyBatch']>[0]) =>
     targets.map((t) => t.worker.applyBatch(page, t.worker.checkpoint, t.writer)),
   );
-  const progress = (cp: Checkpoint, worker: ProjectionWorker) => {
+  // One report per page for the whole pass (every projection moves together): "items+ledger+audit".
+  const passName = workers.map((w) => w.name).join('+');
+  const progress = (cp: Checkpoint) => {
     if (!options.onProgress) return;
     const elapsedMs = Math.max(0, options.clock().getTime() - startedAt);
     options.onProgress({
-      projection: worker.name,
+      projection: passName,
       done: cp.eventsSeen,
       total: options.total,
       rate: elapsedMs > 0 ? Math.round((cp.eventsSeen / elapsedMs) * 1000) : 0,
@@ -98,8 +101,8 @@ export async function rebuildTogether(options: RebuildSessionOptions): Promise<R
       targets.forEach((t, i) => {
         t.worker.checkpoint = nexts[i];
         options.onCommit(t.worker, nexts[i]);
-        progress(nexts[i], t.worker);
       });
+      progress(nexts[0]);
       from = page[page.length - 1].globalPosition;
       // Let timers and requests in between pages (a local read has no real I/O wait).
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -109,9 +112,10 @@ export async function rebuildTogether(options: RebuildSessionOptions): Promise<R
     createDeferredIndexes(db, deferred, logger);
   }
   const elapsedMs = options.clock().getTime() - startedAt;
-  return workers.map((worker) => {
-    const cp = worker.load();
-    progress(cp, worker);
+  const final = workers.map((w) => w.load());
+  progress(final[0]);
+  return workers.map((worker, i) => {
+    const cp = final[i];
     logger.log(`projection ${worker.name}: rebuilt ${cp.eventsSeen} events up to position ${cp.position} in ${elapsedMs} ms`);
     return { projection: worker.name, events: cp.eventsSeen, position: cp.position, elapsedMs };
   });
