@@ -94,9 +94,14 @@ describe('extractText: the file seam', () => {
     await expect(extractText(join(dir, 'a.md'))).resolves.toMatchObject({ format: 'markdown' });
   });
 
-  it('refuses .docx (not yet), .pdf, unknown types and missing files with typed errors', async () => {
+  it('refuses a broken .docx, .pdf, unknown types and missing files with typed errors', async () => {
+    // .docx is read (docx.spec.ts); a file named .docx that is not one is refused, naming the file
     writeFileSync(join(dir, 'a.docx'), 'PK\u0003\u0004');
-    await expect(codeAsync(extractText(join(dir, 'a.docx')))).resolves.toBe('unsupported-format');
+    await expect(codeAsync(extractText(join(dir, 'a.docx')))).resolves.toBe('invalid-docx');
+    await expect(extractText(join(dir, 'a.docx'))).rejects.toThrow(`${join(dir, 'a.docx')}: not a .docx document`);
+    writeFileSync(join(dir, 'b.docx'), SMALL);
+    await expect(codeAsync(extractText(join(dir, 'b.docx')))).resolves.toBe('invalid-docx');
+    await expect(codeAsync(extractText(join(dir, 'a.doc')))).resolves.toBe('unsupported-format');
     await expect(codeAsync(extractText(join(dir, 'a.pdf')))).resolves.toBe('unsupported-format');
     await expect(codeAsync(extractText(join(dir, 'a.json')))).resolves.toBe('unsupported-format');
     await expect(codeAsync(extractText(join(dir, 'missing.txt')))).resolves.toBe('unreadable');

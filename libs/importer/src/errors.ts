@@ -12,8 +12,10 @@ export type ImportErrorCode =
   | 'invalid-encoding'
   /** Readable text, but (almost) no Chinese characters. */
   | 'not-chinese'
-  /** A file format the importer cannot read yet (.docx, .pdf, …). */
+  /** A file format the importer cannot read (.doc, .pdf, …, unknown extensions). */
   | 'unsupported-format'
+  /** Named or sent as .docx, but not a readable Word document (not a zip archive, no word/document.xml, broken XML, too large unpacked). */
+  | 'invalid-docx'
   /** The file cannot be read (missing, a directory, no permission). */
   | 'unreadable'
   /** An option given to the parser is wrong (an unknown scope unit, a malformed 文号). */

@@ -4,7 +4,9 @@
  */
 export { ImportError } from './errors';
 export type { ImportErrorCode } from './errors';
-export { extractText, decodeText, TEXT_EXTENSIONS } from './extract';
+export { extractBytes, extractText, decodeText, TEXT_EXTENSIONS } from './extract';
+export { docxToText, MAX_DOCX_XML_BYTES } from './docx';
+export type { DocxText } from './docx';
 export type { ExtractedText, ExtractOptions, TextEncodingName } from './extract';
 export { checkText, normalizeDocNumber, parsePolicyDocument } from './preview';
 export type { ParseOptions } from './preview';

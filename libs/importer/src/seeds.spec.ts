@@ -4,25 +4,10 @@
  * text (line numbers are the file's, as `cat -n` shows them); the comment next
  * to each count says how.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { taskIdFor } from '@duban/application/streams';
 import { parsePolicyDocument } from './preview';
+import { seed } from './testing/seeds';
 import type { ImportPreview, PreviewItem } from './types';
-
-const SEEDS = join(__dirname, '../../../../shared/seeds');
-
-function seed(prefix: string): string {
-  if (!existsSync(SEEDS)) {
-    throw new Error(
-      `The seed documents are missing: expected the folder ${SEEDS} (the repository is checked out with shared/ beside it, ` +
-        'shared/seeds holding 000_….txt to 004_….txt). These tests read the real documents; they are not skipped.',
-    );
-  }
-  const file = readdirSync(SEEDS).find((f) => f.startsWith(`${prefix}_`));
-  if (file === undefined) throw new Error(`no seed document ${prefix}_*.txt in ${SEEDS}`);
-  return readFileSync(join(SEEDS, file), 'utf8');
-}
 
 const item = (p: ImportPreview, path: string): PreviewItem => {
   const found = p.items.find((i) => i.path === path);
