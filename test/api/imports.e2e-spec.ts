@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { taskIdFor } from '@duban/application';
 import { targetIdFor } from '@duban/domain/target';
 import { SqliteEventStore } from '@duban/eventstore';
+import { buildDocx, SEED_000_ANNEX, seedBlocks } from '@duban/importer/testing/docx-fixture';
 import { OFFICE, startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -135,30 +137,59 @@ describe('imports over HTTP', () => {
     expect(await head()).toBe(108n);
   });
 
-  it('an amended document: the preview shows the diff, the commit writes nothing', async () => {
+  it('an amended document: the preview shows the diff; the commit writes it only with acceptAmendments; a re-import is unchanged', async () => {
     const text = seed('000');
     const start = text.indexOf('1.全年新开工20个以上小微企业园。');
     const end = text.indexOf('2.推动2000家以上小微企业入园集聚发展。');
     const edited = text.slice(start, end).replace('完成时限:2021年12月', '完成时限:2021年11月').replace('牵头单位:市工信局', '牵头单位:市科技局');
-    const amended = { ...body('000'), text: text.slice(0, start) + edited + text.slice(end) };
+    const amended = { ...body('000'), fileName: '000-修订.txt', text: text.slice(0, start) + edited + text.slice(end) };
     const before = await head();
 
-    const preview = await sup().post('/api/v1/imports/preview').send(amended);
+    const preview = await sup().post('/api/v1/imports/preview').send({ ...amended, acceptAmendments: true });
     expect(preview.body.plan.summary.tasks).toEqual({ register: 0, unchanged: 43, amended: 1, notRegistrable: 0 });
     const changed = preview.body.plan.tasks.find((x: { path: string }) => x.path === '一/（三）/1');
     expect(changed.changes).toEqual([
       { field: 'leadUnits', before: ['市工信局'], after: ['市科技局'], added: ['市科技局'], removed: ['市工信局'] },
       { field: 'deadline', before: '2021-12-31T15:59:59.000Z', after: '2021-11-30T15:59:59.000Z' },
     ]);
+    expect(changed.amendment).toMatchObject({
+      commandId: expect.stringMatching(/^import:郑政办〔2021〕34号:一\/（三）\/1:amend:1:[0-9a-f]{16}$/),
+      command: { type: 'AmendTask', data: { taskId: id000, leadUnits: ['市科技局'], deadline: '2021-11-30T15:59:59.000Z', reason: 're-import of 郑政办〔2021〕34号 (000-修订.txt)' } },
+    });
 
-    const commit = await sup().post('/api/v1/imports/commit').send({ ...amended, confirm: true, acceptAmendments: true });
-    expect(commit.status).toBe(200);
-    expect(commit.body.skipped).toEqual([
-      expect.objectContaining({ path: '一/（三）/1', reason: 'amendment not supported yet (the domain has no amend command)', changes: changed.changes }),
+    // without acceptance: shown, not written
+    const shown = await sup().post('/api/v1/imports/commit').send({ ...amended, confirm: true });
+    expect(shown.body.skipped).toEqual([
+      expect.objectContaining({ path: '一/（三）/1', reason: expect.stringContaining('amended in the document: not written'), changes: changed.changes }),
     ]);
-    expect(commit.body.counts.events).toBe(0);
     expect(await head()).toBe(before);
-    expect((await sup().get(`/api/v1/tasks/${id000}`)).body.item).toMatchObject({ leadUnits: ['市工信局'], deadline: '2021-12-31T15:59:59.000Z' });
+
+    // with acceptance: task.amended.v1, once (a retry with the same key is replayed)
+    const commit = await sup().post('/api/v1/imports/commit').set('Idempotency-Key', 'import-000-amended').send({ ...amended, confirm: true, acceptAmendments: true });
+    expect(commit.status).toBe(200);
+    expect(commit.body.skipped).toEqual([]);
+    expect(commit.body.written).toEqual([
+      expect.objectContaining({ path: '一/（三）/1', outcome: 'written', events: ['task.amended.v1'], changes: changed.changes, replayed: false }),
+    ]);
+    expect(commit.body.counts).toMatchObject({ tasks: { written: 1, unchanged: 43 }, targets: { unchanged: 64 }, events: 1 });
+    expect(await head()).toBe(before + 1n);
+    const task = await sup().get(`/api/v1/tasks/${id000}`);
+    expect(task.body).toMatchObject({ version: 1, item: { leadUnits: ['市科技局'], deadline: '2021-11-30T15:59:59.000Z', amendmentCount: 1 } });
+    const history = await sup().get(`/api/v1/tasks/${id000}/history`);
+    expect(JSON.stringify(history.body)).toContain(changed.amendment.commandId);
+    expect(JSON.stringify(history.body)).toContain('"from":["市工信局"],"to":["市科技局"]');
+
+    const retry = await sup().post('/api/v1/imports/commit').set('Idempotency-Key', 'import-000-amended').send({ ...amended, confirm: true, acceptAmendments: true });
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.written).toEqual([expect.objectContaining({ path: '一/（三）/1', replayed: true })]);
+    expect(retry.body.counts.events).toBe(0);
+
+    // a re-import of the amended document: unchanged everywhere, nothing written
+    const again = await sup().post('/api/v1/imports/preview').send({ ...amended, acceptAmendments: true });
+    expect(again.body.plan.summary.tasks).toEqual({ register: 0, unchanged: 44, amended: 0, notRegistrable: 0 });
+    const recommit = await sup().post('/api/v1/imports/commit').send({ ...amended, confirm: true, acceptAmendments: true });
+    expect(recommit.body.counts).toMatchObject({ tasks: { written: 0, unchanged: 44 }, targets: { written: 0, unchanged: 64 }, events: 0 });
+    expect(await head()).toBe(before + 1n);
   });
 
   it('reports the items that cannot be registered, with the reasons, and writes the rest', async () => {
@@ -169,5 +200,73 @@ describe('imports over HTTP', () => {
     const draft = await sup().post('/api/v1/imports/preview').send({ text: seed('001') });
     expect(draft.body.plan.summary.tasks.notRegistrable).toBe(25);
     expect(draft.body.plan.tasks[0].reasons).toContain('no deadline: give --default-deadline');
+  });
+
+  it('a .docx sent as docxBase64: the preview and the plan of its text; a commit registers what the text would', async () => {
+    /** The body of `body(prefix)` with the document as a .docx built from the seed (seed 000: its annex a real Word table). */
+    const docxBody = async (prefix: string, extra: Record<string, unknown> = {}) => {
+      const { text: _text, ...rest } = body(prefix, { fileName: `${prefix}.docx`, ...extra });
+      const docx = await buildDocx(seedBlocks(seed(prefix), prefix === '000' ? [SEED_000_ANNEX] : []));
+      return { ...rest, docxBase64: docx.toString('base64') };
+    };
+
+    // seed 003: the .docx gives back the very text, so the very preview and plan
+    const fromText = await sup().post('/api/v1/imports/preview').send(body('003'));
+    const fromDocx = await sup().post('/api/v1/imports/preview').send(await docxBody('003'));
+    expect(fromDocx.status).toBe(200);
+    expect(fromDocx.body.fileName).toBe('003.docx');
+    expect(fromDocx.body.extraction).toEqual({ format: 'docx', warnings: [] });
+    expect(fromText.body.extraction).toEqual({ format: 'text', warnings: [] });
+    expect(fromDocx.body.preview).toEqual(fromText.body.preview);
+    expect(fromDocx.body.plan).toEqual(fromText.body.plan);
+
+    // seed 000: the annex is a Word table (its rows move up), the items and the plan's counts are the text's
+    const text000 = await sup().post('/api/v1/imports/preview').send(body('000'));
+    const docx000 = await sup().post('/api/v1/imports/preview').send(await docxBody('000'));
+    expect(docx000.status).toBe(200);
+    expect(docx000.body.preview.items).toEqual(text000.body.preview.items);
+    expect(docx000.body.preview.summary).toEqual(text000.body.preview.summary);
+    expect(docx000.body.plan.summary).toEqual(text000.body.plan.summary);
+
+    // committed from the .docx, the text finds everything unchanged
+    const before = await head();
+    const commit = await sup().post('/api/v1/imports/commit').send(await docxBody('003', { confirm: true }));
+    expect(commit.status).toBe(200);
+    expect(commit.body).toMatchObject({ fileName: '003.docx', errors: [] });
+    expect(commit.body.counts.tasks.written).toBe(fromText.body.plan.summary.tasks.register);
+    const again = await sup().post('/api/v1/imports/preview').send(body('003'));
+    expect(again.body.plan.summary.tasks).toMatchObject({ register: 0, unchanged: commit.body.counts.tasks.written });
+    expect(await head()).toBeGreaterThan(before);
+  });
+
+  it('refuses a .docx upload that is ambiguous, not base64, not a .docx, empty, or too large', async () => {
+    const before = await head();
+    const docx = (await buildDocx(seedBlocks(seed('003')))).toString('base64');
+    const both = await sup().post('/api/v1/imports/preview').send({ text: seed('003'), docxBase64: docx });
+    expect(both.status).toBe(400);
+    expect(JSON.stringify(both.body.message)).toContain('exactly one of text (plain text) and docxBase64');
+    const neither = await sup().post('/api/v1/imports/preview').send({ fileName: 'x.docx' });
+    expect(neither.status).toBe(400);
+    expect(JSON.stringify(neither.body.message)).toContain('exactly one of text');
+    expect((await sup().post('/api/v1/imports/preview').send({ docxBase64: 'not base64 at all!' })).status).toBe(400);
+
+    const garbage = await sup().post('/api/v1/imports/preview').send({ docxBase64: Buffer.from('PK\u0003\u0004').toString('base64'), fileName: '通知.docx' });
+    expect(garbage.status).toBe(422);
+    expect(garbage.body).toMatchObject({ importError: 'invalid-docx', message: expect.stringMatching(/^通知\.docx: not a \.docx document: /) });
+    const plain = await sup().post('/api/v1/imports/preview').send({ docxBase64: Buffer.from(seed('003')).toString('base64') });
+    expect(plain.body).toMatchObject({ statusCode: 422, importError: 'invalid-docx', message: expect.stringContaining('docxBase64: not a .docx document: not a zip archive') });
+    const blank = await sup().post('/api/v1/imports/preview').send({ docxBase64: (await buildDocx([{ kind: 'p', text: '' }])).toString('base64') });
+    expect(blank.status).toBe(422);
+    expect(blank.body).toMatchObject({ importError: 'empty' });
+
+    // over the body limit (256 KB) before anything runs, as a long text is; and a small .docx holding more text than a text body may
+    const huge = await sup().post('/api/v1/imports/preview').send({ docxBase64: randomBytes(200_000).toString('base64') });
+    expect(huge.status).toBe(413);
+    const long = await buildDocx(Array.from({ length: 210 }, () => ({ kind: 'p' as const, text: '郑'.repeat(1000) })));
+    expect(long.length).toBeLessThan(50_000);
+    const tooLong = await sup().post('/api/v1/imports/preview').send({ docxBase64: long.toString('base64') });
+    expect(tooLong.status).toBe(413);
+    expect(tooLong.body.message).toContain('more than the 200000 a request may carry');
+    expect(await head()).toBe(before);
   });
 });

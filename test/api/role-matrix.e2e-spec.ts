@@ -34,6 +34,7 @@ const evidence = [{ ref: 'archive://x' }];
 
 const ENDPOINTS: Endpoint[] = [
   { name: 'POST /tasks', kind: 'create', stage: 'registered', method: 'post', path: () => '/api/v1/tasks', body: undefined, allowed: { supervisor: 201 } },
+  { name: 'amend task', kind: 'task', stage: 'assigned', method: 'post', path: (id) => `/api/v1/tasks/${id}/amend`, body: { reason: '郑政办〔2021〕40号 修订', title: '矩阵（修订）' }, allowed: { supervisor: 200 } },
   { name: 'GET /tasks/:id', kind: 'task', stage: 'registered', method: 'get', path: (id) => `/api/v1/tasks/${id}`, allowed: readers },
   { name: 'GET /tasks/:id/history', kind: 'task', stage: 'registered', method: 'get', path: (id) => `/api/v1/tasks/${id}/history`, allowed: readers },
   { name: 'assign share', kind: 'task', stage: 'registered', method: 'post', path: (id) => share(id, '/assign'), body: {}, allowed: { supervisor: 200 } },

@@ -87,7 +87,7 @@ describe('duban import (commit, command line)', () => {
     expect(await head()).toBe(108n);
   }, 60_000);
 
-  it('prints the plan, then what it wrote; an amended copy shows the diff and writes nothing', async () => {
+  it('prints the plan, then what it wrote; an amended copy shows the diff, written only with --accept-amendments', async () => {
     const r = duban(['import', seed('000'), ...commit], env);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^plan: 郑政办〔2021〕34号 关于印发郑州市2021年小微企业园高质量发展工作要点的通知 \(2021-04-30\)$/m);
@@ -104,11 +104,20 @@ describe('duban import (commit, command line)', () => {
     const amended = duban(['import', copy, ...commit], env);
     expect(amended.status).toBe(0);
     expect(amended.stdout).toContain('tasks: 0 to register, 43 unchanged, 1 amended, 0 not registrable');
-    expect(amended.stdout).toMatch(/amended \(the ledger holds other content; not written\):\n {2}一\/（三）\/1 全年新开工20个以上小微企业园 \(task [0-9a-f]{32}\)\n/);
+    expect(amended.stdout).toMatch(/amended \(the ledger holds other content; not written: accept amendments to write them\):\n {2}一\/（三）\/1 全年新开工20个以上小微企业园 \(task [0-9a-f]{32}\)\n/);
     expect(amended.stdout).toMatch(/^ {4}cooperatingUnits {2}− 市科技局 {2}\+ 市商务局$/m);
     expect(amended.stdout).toMatch(/^ {4}deadline +2021-12-31 → 2021-11-30$/m);
     expect(amended.stdout).toMatch(/tasks 0 written, 43 unchanged, 1 skipped, 0 failed; targets 0 written, 64 unchanged/);
     expect(await head()).toBe(108n);
+
+    const accepted = duban(['import', copy, ...commit, '--accept-amendments'], env);
+    expect(accepted.status).toBe(0);
+    expect(accepted.stdout).toContain('amended (the ledger holds other content; written as amendments):');
+    expect(accepted.stdout).toMatch(/tasks 1 written, 43 unchanged, 0 skipped, 0 failed; targets 0 written, 64 unchanged.* 1 event written \(last position 109\)/);
+    expect(accepted.stdout).toMatch(/^amended:\n {2}郑政办〔2021〕34号 一\/（三）\/1 \(市工信局\)\n {4}cooperatingUnits {2}− 市科技局 {2}\+ 市商务局\n {4}deadline +2021-12-31 → 2021-11-30$/m);
+    const again = duban(['import', copy, ...commit, '--accept-amendments'], env);
+    expect(again.stdout).toContain('tasks: 0 to register, 44 unchanged, 0 amended, 0 not registrable');
+    expect(await head()).toBe(109n);
   }, 60_000);
 
   it('items without a deadline are reported, not written, without --default-deadline; the annex targets are', async () => {

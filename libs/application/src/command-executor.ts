@@ -35,11 +35,11 @@ export interface ExecuteOptions {
 
 export interface CommandResult<State> {
   stream: string;
-  /** The stream's version after the command (the last event it wrote). */
+  /** The stream's version after the command (the last event it wrote; the current one when it wrote none). */
   version: bigint;
-  /** The global position of the last event it wrote. */
+  /** The global position of the last event it wrote (of the stream's last event when it wrote none). */
   position: bigint;
-  /** The events the command produced (by type). */
+  /** The events the command produced (by type); empty when the command changed nothing (nothing written). */
   events: string[];
   /** The item's state right after the command. */
   state: State;
@@ -116,6 +116,12 @@ export class CommandExecutor {
       const state = fold(decider, history);
       const complete = typeof command === 'function' ? (command as (s: State) => Command)(state) : command;
       const decided = decider.decide(complete, state);
+      if (decided.length === 0) {
+        // the command changes nothing (e.g. an amendment with the values the item holds): nothing to write
+        if (history.length === 0) throw new StreamNotFound(stream);
+        const last = history[history.length - 1];
+        return { stream, version: last.streamVersion, position: last.globalPosition, events: [], state, replayed: false };
+      }
       const events: NewEvent[] = decided.map((e, i) => ({
         id: eventIdFor(envelope.commandId, stream, i),
         type: e.type,

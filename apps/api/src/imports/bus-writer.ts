@@ -8,8 +8,17 @@ import type { ImportWriter } from '@duban/importer/commit';
 /** The target handler is missing: the api runs without ParksModule. */
 export class TargetsNotAvailable extends Error {
   constructor() {
-    super('SetTarget cannot be executed: this api runs without the targets module (ParksModule)');
+    super('SetTarget / ReviseTarget cannot be executed: this api runs without the targets module (ParksModule)');
     this.name = 'TargetsNotAvailable';
+  }
+}
+
+async function targets<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if (err instanceof CommandHandlerNotFoundException) throw new TargetsNotAvailable();
+    throw err;
   }
 }
 
@@ -22,13 +31,8 @@ export function busWriter(commands: CommandBus, store: EventStore): ImportWriter
   return {
     readStream: (stream) => store.readStream(stream),
     registerTask: (command, envelope) => commands.execute(new ExecuteTaskCommand(command, envelope)),
-    setTarget: async (command, envelope) => {
-      try {
-        return await commands.execute(new ExecuteTargetCommand(command, envelope));
-      } catch (err) {
-        if (err instanceof CommandHandlerNotFoundException) throw new TargetsNotAvailable();
-        throw err;
-      }
-    },
+    amendTask: (command, envelope) => commands.execute(new ExecuteTaskCommand(command, envelope)),
+    setTarget: (command, envelope) => targets(() => commands.execute(new ExecuteTargetCommand(command, envelope))),
+    reviseTarget: (command, envelope) => targets(() => commands.execute(new ExecuteTargetCommand(command, envelope))),
   };
 }

@@ -1,24 +1,56 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import type { ValidationArguments, ValidatorConstraintInterface } from 'class-validator';
+import { Equals, IsBase64, IsBoolean, IsOptional, IsString, Matches, MaxLength, Validate, ValidateIf, ValidatorConstraint } from 'class-validator';
 
 /**
- * The document travels as text in a JSON body, under the api's global body
- * limit of 256 KB (bootstrap.ts): about 85,000 Chinese characters as UTF-8
- * (the seeds are 18–40 KB). A longer document is refused with 413 before any
- * handler runs; import it with `duban import FILE` instead.
+ * The document travels in a JSON body, under the api's global body limit of
+ * 256 KB (bootstrap.ts), either as text — about 85,000 Chinese characters as
+ * UTF-8 (the seeds are 18–40 KB) — or as a .docx file, base64-encoded: at most
+ * 256 KB of base64, a .docx of about 190 KB. A larger body is refused with 413
+ * before any handler runs, and so is a .docx whose text is longer than
+ * MAX_TEXT_LENGTH; import such a document with `duban import FILE` instead.
  */
 export const MAX_TEXT_LENGTH = 200_000;
+export const MAX_DOCX_BASE64_LENGTH = 256 * 1024;
+
+/** Exactly one of `text` and `docxBase64`. */
+@ValidatorConstraint({ name: 'oneDocument' })
+export class OneDocument implements ValidatorConstraintInterface {
+  validate(_value: unknown, args: ValidationArguments): boolean {
+    const dto = args.object as ImportPreviewDto;
+    return (dto.text === undefined) !== (dto.docxBase64 === undefined);
+  }
+
+  defaultMessage(): string {
+    return 'give the document as exactly one of text (plain text) and docxBase64 (a .docx file, base64-encoded)';
+  }
+}
 
 export class ImportPreviewDto {
-  @ApiProperty({
-    description: 'The policy document as plain text (what `duban import` reads from a .txt/.md file). The body may not exceed 256 KB.',
+  @ApiPropertyOptional({
+    description:
+      'The policy document as plain text (what `duban import` reads from a .txt/.md file). Exactly one of text and docxBase64. The body may not exceed 256 KB.',
     example: '郑州市人民政府办公厅文件\n郑政办〔2021〕34号\n…',
   })
+  // validated when given, and when docxBase64 is not (then it is missing: one of the two is required)
+  @ValidateIf((dto: ImportPreviewDto) => dto.text !== undefined || dto.docxBase64 === undefined)
   @IsString()
   @MaxLength(MAX_TEXT_LENGTH)
-  text!: string;
+  @Validate(OneDocument)
+  text?: string;
 
-  @ApiPropertyOptional({ description: 'The file the text comes from (echoed back, for the record)', example: '郑政办〔2021〕34号.txt' })
+  @ApiPropertyOptional({
+    description:
+      'The policy document as a .docx file (Word 2007+), base64-encoded: read as `duban import FILE.docx` reads it (paragraphs as lines, table rows as ' +
+      'tab-separated cells). Exactly one of text and docxBase64. The body may not exceed 256 KB.',
+    example: 'UEsDBBQABgAIAAAAIQ…',
+  })
+  @IsOptional()
+  @IsBase64()
+  @MaxLength(MAX_DOCX_BASE64_LENGTH)
+  docxBase64?: string;
+
+  @ApiPropertyOptional({ description: 'The file the document comes from (echoed back, for the record; error messages about a .docx name it)', example: '郑政办〔2021〕34号.docx' })
   @IsOptional()
   @IsString()
   @MaxLength(255)
@@ -55,7 +87,12 @@ export class ImportPreviewDto {
   @MaxLength(100)
   scope?: string;
 
-  @ApiPropertyOptional({ description: 'Write amendments too. There is no amend command yet: they are reported as "amendment not supported yet" and nothing is written.' })
+  @ApiPropertyOptional({
+    description:
+      'Write amendments too: an item already registered with other content is amended (AmendTask → task.amended.v1: the changed fields, old and new, ' +
+      'reason "re-import of <文号> (<fileName>)"), an annex row already set with another figure is revised (ReviseTarget → target.revised.v1). ' +
+      'Amendments the domain refuses (a closed task, a unit whose share has work on it) are reported, not written. Without it amendments are only shown.',
+  })
   @IsOptional()
   @IsBoolean()
   acceptAmendments?: boolean;

@@ -13,11 +13,14 @@ import { commitImport, loadExisting, planImport } from '@duban/importer/commit';
 import type { ExistingState, ImportPlan, ImportReport, ImportWriter } from '@duban/importer/commit';
 import { effectiveTime, envelopeFrom } from '../common/command-context';
 import { busWriter } from './bus-writer';
+import type { ImportDocument } from './document';
+import { documentOf } from './document';
 import { ImportCommitDto, ImportPreviewDto } from './dto';
 
-/** What POST /imports/preview answers: the parser's preview and the plan against the ledger as it stands. */
+/** What POST /imports/preview answers: how the document was read, the parser's preview and the plan against the ledger as it stands. */
 export interface ImportPreviewResponse {
   fileName: string | null;
+  extraction: ImportDocument['extraction'];
   preview: ImportPreview;
   plan: ImportPlan;
 }
@@ -28,8 +31,9 @@ export type ImportCommitResponse = ImportReport & { fileName: string | null };
  * Importing a policy document over HTTP: the same parser, plan and commit as
  * `duban import` (libs/importer, README "Committing"), the commands through
  * the CommandBus. The preview writes nothing; the commit writes one stream per
- * item (RegisterTask) and per annex row (SetTarget) with deterministic command
- * ids, so a failed or repeated commit can simply be sent again.
+ * item (RegisterTask) and per annex row (SetTarget), and with acceptAmendments
+ * the amendments (AmendTask, ReviseTarget), with deterministic command ids, so
+ * a failed or repeated commit can simply be sent again.
  */
 @ApiTags('imports 文件导入')
 @ApiBearerAuth()
@@ -50,12 +54,12 @@ export class ImportsController {
   @Roles('supervisor', 'admin')
   @ApiOperation({
     summary:
-      'Read a policy document (text) and show what importing it would do: the preview (items, units, deadlines, targets, unresolved names, warnings) ' +
+      'Read a policy document (text, or a .docx as docxBase64) and show what importing it would do: the preview (items, units, deadlines, targets, unresolved names, warnings) ' +
       'and the plan against the ledger (register / unchanged / amended with the diff / not registrable and why). Nothing is written.',
   })
   async preview(@Body() dto: ImportPreviewDto, @CurrentActor() actor: Actor): Promise<ImportPreviewResponse> {
-    const { preview, plan } = await this.prepare(dto, actor, new Date());
-    return { fileName: dto.fileName ?? null, preview, plan };
+    const { extraction, preview, plan } = await this.prepare(dto, actor, new Date());
+    return { fileName: dto.fileName ?? null, extraction, preview, plan };
   }
 
   @Post('commit')
@@ -71,7 +75,8 @@ export class ImportsController {
   @ApiOperation({
     summary:
       'Commit a policy document (confirm: true): RegisterTask per registrable item and SetTarget per annex target row, as the calling supervisor. ' +
-      'Amendments and items that cannot be registered are reported, not written; a refused command is reported with the item path and units and the rest goes on.',
+      'Amended items and rows are written (AmendTask → task.amended.v1, ReviseTarget → target.revised.v1) only with acceptAmendments: true, otherwise reported with the diff; ' +
+      'items that cannot be registered and amendments the domain refuses are reported, not written; a refused command is reported with the item path and units and the rest goes on.',
   })
   async commit(
     @Body() dto: ImportCommitDto,
@@ -93,11 +98,16 @@ export class ImportsController {
     return { ...report, fileName: dto.fileName ?? null };
   }
 
-  private async prepare(dto: ImportPreviewDto, actor: Actor, now: Date): Promise<{ preview: ImportPreview; plan: ImportPlan; existing: ExistingState }> {
+  private async prepare(
+    dto: ImportPreviewDto,
+    actor: Actor,
+    now: Date,
+  ): Promise<{ extraction: ImportDocument['extraction']; preview: ImportPreview; plan: ImportPlan; existing: ExistingState }> {
     // 'document' is the plan's own keyword; any other value is checked as every effectiveAt is (format, back-dating by role)
     const effectiveAt = dto.effectiveAt === undefined || dto.effectiveAt === 'document' ? dto.effectiveAt : effectiveTime(actor, dto.effectiveAt, now);
     try {
-      const preview = parsePolicyDocument(dto.text, {
+      const { text, extraction } = await documentOf(dto);
+      const preview = parsePolicyDocument(text, {
         registry: this.registry,
         ...(dto.docNumber !== undefined ? { docNumber: dto.docNumber } : {}),
         ...(dto.scope !== undefined ? { scope: dto.scope } : {}),
@@ -110,8 +120,9 @@ export class ImportsController {
         ...(dto.defaultDeadline !== undefined ? { defaultDeadline: dto.defaultDeadline } : {}),
         ...(effectiveAt !== undefined ? { effectiveAt } : {}),
         ...(dto.acceptAmendments ? { acceptAmendments: true } : {}),
+        ...(dto.fileName !== undefined ? { sourceName: dto.fileName } : {}),
       });
-      return { preview, plan, existing };
+      return { extraction, preview, plan, existing };
     } catch (err) {
       if (err instanceof ImportError) {
         throw new UnprocessableEntityException({ message: err.message, importError: err.code, details: err.details });

@@ -93,3 +93,78 @@ export class RegisterTaskDto extends ActionDto {
   @MaxLength(100)
   supervisingOffice?: string;
 }
+
+/**
+ * POST /tasks/:taskId/amend: the registration fields a revised document
+ * changes. A field left out keeps its value; `documentTitle: null` removes the
+ * document title, `target: null` the target. Unit lists are compared as sets.
+ */
+export class AmendTaskDto extends ActionDto {
+  @ApiProperty({ description: 'Why the task is amended (the revising document, a correction)', example: '郑政办〔2021〕40号 修订完成时限' })
+  @IsString()
+  @MaxLength(1000)
+  reason!: string;
+
+  @ApiPropertyOptional({ description: '文号 of the amending document (or the file it comes from)', example: '郑政办〔2021〕40号' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  documentRef?: string;
+
+  @ApiPropertyOptional({ example: '全年新开工25个以上小微企业园' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(50000)
+  text?: string;
+
+  @ApiPropertyOptional({ description: "The source document's title; null removes it", nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  documentTitle?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['市工信局', '市科技局'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  leadUnits?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'A unit added gets a share (status registered); a unit dropped loses its share, refused (409 ShareHasWork) once its share has work beyond 交办',
+    example: ['郑州航空港区', '郑东新区', '中牟县', '巩义市'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  responsibleUnits?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['市人社局'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  cooperatingUnits?: string[];
+
+  @ApiPropertyOptional({ description: "The task's 完成时限 (shares already assigned keep their own deadline)", example: '2021-11-30T23:59:59+08:00' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  deadline?: string;
+
+  @ApiPropertyOptional({ type: TargetDto, nullable: true, description: 'null removes the target' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TargetDto)
+  target?: TargetDto | null;
+}

@@ -5,12 +5,12 @@ import type { Request, Response } from 'express';
 import { CurrentActor, Roles } from '@duban/access';
 import { ExecuteTaskCommand, GetHistoryQuery, GetTaskQuery, taskIdFor, taskStream } from '@duban/application';
 import type { Actor } from '@duban/domain/decider';
-import type { RegisteredTask, ShareCommand, TaskCommand, TaskState } from '@duban/domain/task';
+import type { AmendTask, RegisteredTask, ShareCommand, TaskCommand, TaskState } from '@duban/domain/task';
 import { effectiveTime, envelopeFrom, ifMatchVersion } from '../common/command-context';
 import { commandResponse } from '../common/command-response';
 import { DeadlineDto, ExtensionRequestDto, GrantExtensionDto, NoteDto, ProgressDto, ReasonDto, ReopenDto, SubmitDto, ActionDto } from '../common/dto';
 import { historyView } from '../common/history-view';
-import { RegisterTaskDto } from './dto';
+import { AmendTaskDto, RegisterTaskDto } from './dto';
 
 const SUPERVISOR_OFFICE = '市政府办公厅四处';
 
@@ -62,6 +62,19 @@ export class TasksController {
     const result = await this.commands.execute(new ExecuteTaskCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
     res.status(201);
     return commandResponse(res, result, view);
+  }
+
+  @Post(':taskId/amend')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({
+    summary:
+      'Amend an open task\'s registration (a revised document): title, text, document title, lead / responsible / cooperating units, deadline, target, ' +
+      'with the reason. Writes task.amended.v1 with each changed field\'s old and new value; nothing when nothing changes. ' +
+      'A responsible unit added gets a share; one removed loses it (409 ShareHasWork once its share has work beyond 交办); a closed task is 409.',
+  })
+  amend(@Param('taskId') taskId: string, @Body() dto: AmendTaskDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.amendTask(taskId, dto, actor, req, res);
   }
 
   @Get(':taskId')
@@ -179,6 +192,30 @@ export class TasksController {
   @ApiOperation({ summary: 'Refuse the pending extension with a reason' })
   refuseExtension(@Param('taskId') taskId: string, @Param('unitId') unitId: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.share('RefuseShareExtension', taskId, unitId, dto, { reason: dto.reason }, actor, req, res);
+  }
+
+  private async amendTask(taskId: string, dto: AmendTaskDto, actor: Actor, req: Request, res: Response) {
+    const now = new Date();
+    const command: AmendTask = {
+      type: 'AmendTask',
+      at: effectiveTime(actor, dto.effectiveAt, now),
+      actor,
+      data: {
+        taskId,
+        reason: dto.reason,
+        ...(dto.documentRef !== undefined ? { documentRef: dto.documentRef } : {}),
+        ...(dto.title !== undefined ? { title: dto.title } : {}),
+        ...(dto.text !== undefined ? { text: dto.text } : {}),
+        ...(dto.documentTitle !== undefined ? { documentTitle: dto.documentTitle } : {}),
+        ...(dto.leadUnits !== undefined ? { leadUnits: dto.leadUnits } : {}),
+        ...(dto.responsibleUnits !== undefined ? { responsibleUnits: dto.responsibleUnits } : {}),
+        ...(dto.cooperatingUnits !== undefined ? { cooperatingUnits: dto.cooperatingUnits } : {}),
+        ...(dto.deadline !== undefined ? { deadline: dto.deadline } : {}),
+        ...(dto.target !== undefined ? { target: dto.target === null ? null : { value: dto.target.value, unit: dto.target.unit, comparator: dto.target.comparator } } : {}),
+      },
+    };
+    const result = await this.commands.execute(new ExecuteTaskCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
+    return commandResponse(res, result, view);
   }
 
   private async share<T extends ShareCommand['type']>(

@@ -135,8 +135,16 @@ async function resolve(store: EventStore, item: string): Promise<Target> {
     const unitId = rest.slice(cut + 1);
     const events = await task(taskId);
     if (events.length === 0) throw new ItemNotFound(`no task ${taskId}`);
-    const registered = events.find((e) => e.type.startsWith('task.registered.'));
-    const units = ((registered?.data as { responsibleUnits?: unknown } | undefined)?.responsibleUnits ?? []) as unknown[];
+    // every unit that ever had a share: the registration's, and those an amendment added (a share dropped later keeps its history)
+    const units = [
+      ...new Set(
+        events.flatMap((e) => {
+          const d = (e.data ?? {}) as { responsibleUnits?: unknown; addedResponsibleUnits?: unknown };
+          const list = e.type.startsWith('task.registered.') ? d.responsibleUnits : e.type.startsWith('task.amended.') ? d.addedResponsibleUnits : [];
+          return Array.isArray(list) ? (list as unknown[]) : [];
+        }),
+      ),
+    ];
     if (!units.includes(unitId)) {
       throw new ItemNotFound(`task ${taskId} has no share for unit ${unitId} (responsible units: ${units.join('、') || 'none'})`);
     }

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { eventStoreFile, loadConfig } from '@duban/config';
 import type { Actor } from '@duban/domain/decider';
@@ -36,7 +37,7 @@ export interface ImportCommandOptions {
   unit?: string;
   /** The commands' effective time: ISO 8601 with offset, or 'document' (the document's date); default now. */
   effectiveAt?: string;
-  /** Write amendments too (reported as "amendment not supported yet": there is no amend command). */
+  /** Write amendments too: AmendTask per amended item, ReviseTarget per amended annex row (otherwise they are only shown). */
   acceptAmendments?: boolean;
 }
 
@@ -65,18 +66,20 @@ export interface ImportCommitOutput {
 }
 
 /**
- * `duban import FILE`: reads a policy document (.txt/.md) and
+ * `duban import FILE`: reads a policy document (.txt/.md, or .docx through
+ * mammoth: paragraphs as lines, table rows as tab-separated cells) and
  * - with --dry-run prints the ledger it proposes (the preview; --json: one
  *   JSON object), nothing is read from or written to the store;
  * - without it, opens the store (as `duban serve` does), shows the plan
  *   (register / unchanged / amended with the diff / not registrable, and why),
  *   commits it (RegisterTask per item, SetTarget per annex row, as --user, a
- *   supervisor) and prints what it wrote (--json: one object with the plan and
+ *   supervisor; with --accept-amendments also AmendTask / ReviseTarget for
+ *   what the ledger holds with other content) and prints what it wrote (--json: one object with the plan and
  *   the report). A progress line goes to stderr when it is a terminal.
  *
  * Exit codes: 0 the preview was printed / the plan was committed (items that
  * cannot be registered are reported, they are not failures); 1 the file is not
- * a readable Chinese text document (with --json also {"error": {code,
+ * a readable Chinese text document, or a broken .docx (with --json also {"error": {code,
  * message, details}} on stdout), or a command failed (the report names
  * document, item path and unit; what was written stays and a re-run completes
  * the rest); 2 usage (a bad --encoding, --scope, --doc-number,
@@ -117,7 +120,10 @@ export async function importCommand(file: string, options: ImportCommandOptions,
 
   let text: string;
   try {
-    text = (await extractText(file, { encoding })).text;
+    const extracted = await extractText(file, { encoding });
+    text = extracted.text;
+    // what a .docx could not carry over (automatic list numbering): said on stderr, the preview goes on
+    for (const warning of extracted.warnings ?? []) io.stderr.write(`duban import: warning: ${warning}\n`);
     if (options.dryRun) {
       const preview = parsePolicyDocument(text, parseOptions);
       io.stdout.write(options.json ? `${JSON.stringify(preview)}\n` : formatPreview(preview));
@@ -156,6 +162,7 @@ export async function importCommand(file: string, options: ImportCommandOptions,
         ...(options.defaultDeadline !== undefined ? { defaultDeadline: options.defaultDeadline } : {}),
         ...(options.effectiveAt !== undefined ? { effectiveAt: options.effectiveAt } : {}),
         ...(options.acceptAmendments ? { acceptAmendments: true } : {}),
+        sourceName: basename(file),
       });
     } catch (err) {
       if (err instanceof ImportError) return failed(err);
@@ -216,7 +223,7 @@ export class ProgressLine {
 export function addImportCommand(program: Command): void {
   program
     .command('import')
-    .argument('<file>', 'the policy document: .txt or .md (UTF-8; --encoding gb18030 for GBK files)')
+    .argument('<file>', 'the policy document: .txt or .md (UTF-8; --encoding gb18030 for GBK files), or .docx')
     .description(
       'read a policy document and register its ledger (items as tasks, annex target tables as targets): shows the plan, then commits it; ' +
         '--dry-run only prints the proposed ledger, nothing is written',
@@ -230,7 +237,7 @@ export function addImportCommand(program: Command): void {
     .option('--user <name>', 'the supervisor the import is recorded under (required to commit)')
     .option('--unit <unit>', 'the unit the supervisor acts for', DEFAULT_SUPERVISOR_UNIT)
     .option('--effective-at <instant>', "effective time of the commands: ISO 8601 with offset, or document (the document's date); default now")
-    .option('--accept-amendments', 'write amendments too (not supported yet: reported, nothing written)')
+    .option('--accept-amendments', 'write amendments too: items and annex rows the ledger holds with other content are amended (task.amended.v1 / target.revised.v1); otherwise only shown')
     .action(async (file: string, opts: ImportCommandOptions) => {
       process.exitCode = await importCommand(file, opts);
     });

@@ -8,17 +8,11 @@ import { taskDecider, TaskCommand, TaskState } from '@duban/domain/task';
 import type { Decider, DomainEvent } from '@duban/domain/decider';
 import { CommandExecutor, CommandResult, fold, StreamNotFound } from '../command-executor';
 import { issueStream, taskStream } from '../streams';
-import { requireKnownUnits, UnitDirectory } from '../units';
+import { requireKnownUnits, UnitDirectory, unitsOfTaskCommand } from '../units';
 import { ExecuteIssueCommand, ExecuteTaskCommand, GetHistoryQuery, GetIssueQuery, GetTaskQuery, LoadedItem } from './messages';
 
 export const UNIT_DIRECTORY = Symbol('UNIT_DIRECTORY');
 export const WORKING_CALENDAR = Symbol('WORKING_CALENDAR');
-
-/** Units a task command names, checked against the registry before deciding. */
-function unitsOfTask(c: TaskCommand): Array<string | undefined> {
-  if (c.type === 'RegisterTask') return [...c.data.leadUnits, ...c.data.responsibleUnits, ...c.data.cooperatingUnits, c.data.supervisingOffice];
-  return [];
-}
 
 @CommandHandler(ExecuteTaskCommand)
 export class TaskCommandHandler implements ICommandHandler<ExecuteTaskCommand> {
@@ -31,7 +25,7 @@ export class TaskCommandHandler implements ICommandHandler<ExecuteTaskCommand> {
   }
 
   execute({ command, envelope, ifMatch }: ExecuteTaskCommand): Promise<CommandResult<TaskState>> {
-    requireKnownUnits(this.units, unitsOfTask(command));
+    requireKnownUnits(this.units, unitsOfTaskCommand(command));
     return this.executor.execute(taskDecider, taskStream(command.data.taskId), command, envelope, {
       creates: command.type === 'RegisterTask',
       ifMatch,

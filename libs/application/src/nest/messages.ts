@@ -4,7 +4,7 @@ import type { IssueCommand, IssueState } from '@duban/domain/issue';
 import type { TaskCommand, TaskState } from '@duban/domain/task';
 import type { CommandEnvelope, CommandResult, ExecuteOptions } from '../command-executor';
 
-/** Runs a task command (RegisterTask or any share step) against the task's stream. */
+/** Runs a task command (RegisterTask, AmendTask or any share step) against the task's stream; only RegisterTask creates it. */
 export class ExecuteTaskCommand extends Command<CommandResult<TaskState>> {
   constructor(
     readonly command: TaskCommand,

@@ -30,6 +30,25 @@ export type SetTarget = Command<
   }
 >;
 
+/**
+ * Revises a set target (supervisor): a revised decomposition table changes its
+ * figure or its unit of measure. A field left out keeps its value; nothing
+ * different → no event. The cell (unit, year, metric) names the stream and
+ * cannot change; recorded progress stays.
+ */
+export type ReviseTarget = Command<
+  'ReviseTarget',
+  {
+    readonly targetId: string;
+    readonly value?: number;
+    readonly unitOfMeasure?: string;
+    /** Why, e.g. "re-import of 郑政办〔2021〕34号 (000.txt)". */
+    readonly reason: string;
+    /** The revising document: its 文号, or the file re-imported. */
+    readonly documentRef?: string;
+  }
+>;
+
 /** Where a progress figure comes from. */
 export type TargetProgressSourceKind = 'park_report' | 'park_milestone' | 'task_progress' | 'manual';
 export const TARGET_PROGRESS_SOURCE_KINDS: readonly TargetProgressSourceKind[] = [
@@ -59,4 +78,4 @@ export type RecordTargetProgress = Command<
   }
 >;
 
-export type TargetCommand = SetTarget | RecordTargetProgress;
+export type TargetCommand = SetTarget | ReviseTarget | RecordTargetProgress;

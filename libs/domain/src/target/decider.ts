@@ -7,10 +7,10 @@ import type { Decider } from '../decider/decider';
 import { assertNever } from '../decider/decider';
 import { IllegalTransition, InvalidCommandData } from '../decider/errors';
 import { checkEnvelope, compareInstants, requireOwnUnit, requireRole, requireText } from '../decider/guards';
-import type { RecordTargetProgress, SetTarget, TargetCommand, TargetSourceDocument } from './commands';
+import type { RecordTargetProgress, ReviseTarget, SetTarget, TargetCommand, TargetSourceDocument } from './commands';
 import { TARGET_PROGRESS_SOURCE_KINDS } from './commands';
 import { ProgressAlreadyRecorded } from './errors';
-import type { TargetEvent, TargetProgressRecorded, TargetSet } from './events';
+import type { TargetEvent, TargetFieldChange, TargetProgressRecorded, TargetRevised, TargetSet } from './events';
 import { targetIdFor } from './ids';
 import type { SetTargetState, TargetProgress, TargetState } from './state';
 import { isTargetSet } from './state';
@@ -22,6 +22,8 @@ export function decideTarget(command: TargetCommand, state: TargetState): Target
   switch (command.type) {
     case 'SetTarget':
       return setTarget(command, state);
+    case 'ReviseTarget':
+      return reviseTarget(command, state);
     case 'RecordTargetProgress':
       return recordProgress(command, state);
     default:
@@ -32,7 +34,24 @@ export function decideTarget(command: TargetCommand, state: TargetState): Target
 export function evolveTarget(state: TargetState, event: TargetEvent): TargetState {
   switch (event.type) {
     case 'target.set.v1':
-      return { status: 'set', ...event.data, progress: [], current: null };
+      return { status: 'set', ...event.data, progress: [], current: null, revisionCount: 0 };
+    case 'target.revised.v1': {
+      if (!isTargetSet(state)) throw new Error(`${event.type} before target.set.v1`);
+      let next: SetTargetState = { ...state, revisionCount: state.revisionCount + 1 };
+      for (const change of event.data.changes) {
+        switch (change.field) {
+          case 'value':
+            next = { ...next, value: change.to };
+            break;
+          case 'unitOfMeasure':
+            next = { ...next, unitOfMeasure: change.to };
+            break;
+          default:
+            assertNever(change, 'target field change');
+        }
+      }
+      return next;
+    }
     case 'target.progress_recorded.v1': {
       if (!isTargetSet(state)) throw new Error(`${event.type} before target.set.v1`);
       const d = event.data;
@@ -78,6 +97,32 @@ function setTarget(command: SetTarget, state: TargetState): TargetEvent[] {
       unitOfMeasure: requireText(name, 'unitOfMeasure', d.unitOfMeasure),
       sourceDocument: requireSource(name, d.sourceDocument),
     },
+  };
+  return [event];
+}
+
+/** ReviseTarget: the fields given that differ become one target.revised.v1 with both values; none → no event. */
+function reviseTarget(command: ReviseTarget, state: TargetState): TargetEvent[] {
+  const name = command.type;
+  requireRole(name, command.actor, 'supervisor');
+  if (!isTargetSet(state)) throw new IllegalTransition(name, state.status);
+  const d = command.data;
+  if (d.targetId !== state.targetId) throw new InvalidCommandData(name, 'targetId', `does not match the target ${state.targetId}`);
+  const reason = requireText(name, 'reason', d.reason);
+  const documentRef = d.documentRef === undefined ? undefined : requireText(name, 'documentRef', d.documentRef);
+  const changes: TargetFieldChange[] = [];
+  if (d.value !== undefined) {
+    const value = requireFigure(name, 'value', d.value);
+    if (value !== state.value) changes.push({ field: 'value', from: state.value, to: value });
+  }
+  if (d.unitOfMeasure !== undefined) {
+    const unitOfMeasure = requireText(name, 'unitOfMeasure', d.unitOfMeasure);
+    if (unitOfMeasure !== state.unitOfMeasure) changes.push({ field: 'unitOfMeasure', from: state.unitOfMeasure, to: unitOfMeasure });
+  }
+  if (changes.length === 0) return [];
+  const event: TargetRevised = {
+    type: 'target.revised.v1',
+    data: { targetId: state.targetId, changes, reason, ...(documentRef === undefined ? {} : { documentRef }), at: command.at },
   };
   return [event];
 }

@@ -14,6 +14,27 @@ export type TargetSet = DomainEvent<
   }
 >;
 
+/** One changed field of a target, before (`from`) and after (`to`). */
+export type TargetFieldChange =
+  | { readonly field: 'value'; readonly from: number; readonly to: number }
+  | { readonly field: 'unitOfMeasure'; readonly from: string; readonly to: string };
+
+/**
+ * A set target was revised: `changes` lists the fields that changed (at least
+ * one; value first), with both values. Recorded progress is kept and now
+ * counts against the new figure. `at` is the effective time.
+ */
+export type TargetRevised = DomainEvent<
+  'target.revised.v1',
+  {
+    readonly targetId: string;
+    readonly changes: readonly TargetFieldChange[];
+    readonly reason: string;
+    readonly documentRef?: string;
+    readonly at: string;
+  }
+>;
+
 export type TargetProgressRecorded = DomainEvent<
   'target.progress_recorded.v1',
   {
@@ -26,5 +47,5 @@ export type TargetProgressRecorded = DomainEvent<
   }
 >;
 
-export type TargetEvent = TargetSet | TargetProgressRecorded;
+export type TargetEvent = TargetSet | TargetRevised | TargetProgressRecorded;
 export type TargetEventType = TargetEvent['type'];

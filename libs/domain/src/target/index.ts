@@ -1,6 +1,7 @@
 /** Target (目标任务): one stream per (unit, year, metric) of a decomposition table. See docs/parks.md. */
 export type {
   RecordTargetProgress,
+  ReviseTarget,
   SetTarget,
   TargetCommand,
   TargetProgressSource,
@@ -8,7 +9,7 @@ export type {
   TargetSourceDocument,
 } from './commands';
 export { TARGET_PROGRESS_SOURCE_KINDS } from './commands';
-export type { TargetEvent, TargetEventType, TargetProgressRecorded, TargetSet } from './events';
+export type { TargetEvent, TargetEventType, TargetFieldChange, TargetProgressRecorded, TargetRevised, TargetSet } from './events';
 export type { SetTargetState, TargetProgress, TargetState } from './state';
 export { isTargetSet } from './state';
 export { ProgressAlreadyRecorded } from './errors';

@@ -20,6 +20,8 @@ export interface SetTargetState {
   readonly progress: readonly TargetProgress[];
   /** The record with the latest effective time (a later record wins a tie), or null. */
   readonly current: TargetProgress | null;
+  /** How many times the target was revised (target.revised.v1). */
+  readonly revisionCount: number;
 }
 
 export type TargetState = { readonly status: 'none' } | SetTargetState;

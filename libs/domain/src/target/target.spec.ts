@@ -105,7 +105,7 @@ describe('SetTarget', () => {
     }
   });
 
-  it('refuses setting a cell twice (a revision would be a new event, not this one)', () => {
+  it('refuses setting a cell twice (a revision is ReviseTarget, not a second SetTarget)', () => {
     given([targetSet]).when(setTarget({ value: 220 })).thenThrows(IllegalTransition, { command: 'SetTarget', currentStatus: 'set' });
   });
 
@@ -174,6 +174,46 @@ describe('RecordTargetProgress', () => {
     given([targetSet]).when(record(5, SET_AT, { kind: 'rumour' as never, ref: 'a' })).thenThrows(InvalidCommandData, { field: 'source.kind' });
     given([targetSet]).when(record(5, SET_AT, parkReport(''))).thenThrows(InvalidCommandData, { field: 'source.ref' });
     given([targetSet]).when(record(5, SET_AT, undefined, auditor)).thenThrows(AuditorCannotWrite);
+  });
+});
+
+describe('ReviseTarget (a revised decomposition table)', () => {
+  const REVISED_AT = '2021-07-01T10:00:00+08:00';
+  const revise = (data: Partial<CommandOf<'ReviseTarget'>['data']> = {}, actor = supervisor) =>
+    command('ReviseTarget', actor, REVISED_AT, { targetId: TARGET_ID, reason: 're-import of 郑政办〔2021〕34号', ...data });
+  const revised = (changes: Extract<TargetEvent, { type: 'target.revised.v1' }>['data']['changes'], extra: { documentRef?: string } = {}): TargetEvent => ({
+    type: 'target.revised.v1',
+    data: { targetId: TARGET_ID, changes, reason: 're-import of 郑政办〔2021〕34号', ...extra, at: REVISED_AT },
+  });
+
+  it('records the new figure beside the old one; recorded progress stays and counts against it', () => {
+    const state = asSet(
+      given([targetSet, recorded(200, '2021-06-30T18:00:00+08:00')])
+        .when(revise({ value: 220, documentRef: '郑政办〔2021〕34号' }))
+        .then([revised([{ field: 'value', from: 200, to: 220 }], { documentRef: '郑政办〔2021〕34号' })]),
+    );
+    expect(state).toMatchObject({ value: 220, unitOfMeasure: '家', revisionCount: 1 });
+    expect(state.progress).toHaveLength(1);
+    expect(targetCompletion(state)).toMatchObject({ target: 220, achieved: 200, met: false, remaining: 20 });
+  });
+
+  it('changes the unit of measure', () => {
+    given([targetSet]).when(revise({ value: 200, unitOfMeasure: '户' })).then([revised([{ field: 'unitOfMeasure', from: '家', to: '户' }])]);
+  });
+
+  it('the same values write nothing', () => {
+    given([targetSet]).when(revise({ value: 200, unitOfMeasure: '家' })).thenNothingHappens();
+    given([targetSet]).when(revise()).thenNothingHappens();
+  });
+
+  it('refuses a target never set, a wrong id, bad data and anyone but a supervisor', () => {
+    given([]).when(revise({ value: 1 })).thenThrows(IllegalTransition, { command: 'ReviseTarget', currentStatus: 'none' });
+    given([targetSet]).when(revise({ targetId: 'x', value: 1 })).thenThrows(InvalidCommandData, { field: 'targetId' });
+    given([targetSet]).when(revise({ value: -1 })).thenThrows(InvalidCommandData, { field: 'value' });
+    given([targetSet]).when(revise({ unitOfMeasure: '' })).thenThrows(InvalidCommandData, { field: 'unitOfMeasure' });
+    given([targetSet]).when(revise({ value: 1, reason: ' ' })).thenThrows(InvalidCommandData, { field: 'reason' });
+    given([targetSet]).when(revise({ value: 1 }, staffOf(AIRPORT))).thenThrows(RoleNotPermitted, { role: 'unit' });
+    given([targetSet]).when(revise({ value: 1 }, auditor)).thenThrows(AuditorCannotWrite);
   });
 });
 

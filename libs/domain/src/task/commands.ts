@@ -43,6 +43,48 @@ export type RegisterTask = Command<
   }
 >;
 
+/**
+ * The registration fields a revised document can change. A field left out
+ * keeps its value; unit lists are compared as sets (a new order alone is no
+ * change). The 文号 and the item path name the task (its id derives from them)
+ * and the 督办 office is not the document's to change: neither is here.
+ */
+export interface TaskAmendments {
+  readonly title?: string;
+  readonly text?: string;
+  /** The source document's title; null removes it. */
+  readonly documentTitle?: string | null;
+  /** 牵头单位, at least one. */
+  readonly leadUnits?: readonly string[];
+  /**
+   * 责任单位, at least one. A unit added gets a new share (status registered, as
+   * at registration); a unit dropped loses its share, which is refused
+   * (ShareHasWork) once anything beyond its 交办 is recorded on it.
+   */
+  readonly responsibleUnits?: readonly string[];
+  /** 配合单位, may be empty. */
+  readonly cooperatingUnits?: readonly string[];
+  /** 完成时限: the task's deadline (the default of shares assigned later; assigned shares keep theirs). */
+  readonly deadline?: string;
+  /** The numeric target; null removes it. */
+  readonly target?: NumericTarget | null;
+}
+
+/**
+ * Amends a registered, open task (supervisor): the fields a revised document
+ * changes, why, and which document says so. Nothing changes → no event.
+ */
+export type AmendTask = Command<
+  'AmendTask',
+  TaskAmendments & {
+    readonly taskId: string;
+    /** Why, e.g. "郑政办〔2021〕40号 修订" or "re-import of 郑政办〔2021〕34号 (000.txt)". */
+    readonly reason: string;
+    /** The amending document: its 文号, or the file re-imported. */
+    readonly documentRef?: string;
+  }
+>;
+
 /** Every share command names the task and the share (by its responsible unit). */
 interface ShareRef {
   readonly taskId: string;
@@ -99,4 +141,4 @@ export type ShareCommand =
   | GrantShareExtension
   | RefuseShareExtension;
 
-export type TaskCommand = RegisterTask | ShareCommand;
+export type TaskCommand = RegisterTask | AmendTask | ShareCommand;

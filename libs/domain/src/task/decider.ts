@@ -1,16 +1,24 @@
 import type { Decider } from '../decider/decider';
 import { assertNever } from '../decider/decider';
 import { IllegalTransition, InvalidCommandData } from '../decider/errors';
-import { checkEnvelope, requireDeadline, requireRole, requireText, requireUnitList } from '../decider/guards';
+import {
+  checkEnvelope,
+  instantMs,
+  requireDeadline,
+  requireInstant,
+  requireRole,
+  requireText,
+  requireUnitList,
+} from '../decider/guards';
 import { decideLoop } from '../closure-loop/decide';
 import { evolveLoop } from '../closure-loop/evolve';
 import { fromLoopEvent, toLoopEvent } from '../closure-loop/facts';
 import { initialLoopState } from '../closure-loop/state';
 import type { LoopStep } from '../closure-loop/steps';
-import type { NumericTarget, RegisterTask, ShareCommand, SourceDocument, TaskCommand } from './commands';
+import type { AmendTask, NumericTarget, RegisterTask, ShareCommand, SourceDocument, TaskCommand } from './commands';
 import { TARGET_COMPARATORS } from './commands';
-import { UnknownShare } from './errors';
-import type { TaskEvent, TaskRegistered, TaskShareEvent } from './events';
+import { ShareHasWork, UnknownShare } from './errors';
+import type { TaskAmended, TaskEvent, TaskFieldChange, TaskRegistered, TaskShareEvent } from './events';
 import { SHARE_EVENT_PREFIX } from './events';
 import type { RegisteredTask, ShareState, TaskState } from './state';
 import { isRegistered } from './state';
@@ -22,6 +30,8 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
   switch (command.type) {
     case 'RegisterTask':
       return register(command, state);
+    case 'AmendTask':
+      return amend(command, state);
     case 'AssignShare':
       // 交办: the share's deadline defaults to the task's 完成时限.
       return decideShare(command, state, (task) => ({
@@ -72,6 +82,8 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
   switch (event.type) {
     case 'task.registered.v1':
       return registeredState(event);
+    case 'task.amended.v1':
+      return amendedState(registeredOrThrow(state, event.type), event);
     case 'task.share.assigned.v1':
     case 'task.share.acknowledged.v1':
     case 'task.share.progress_reported.v1':
@@ -133,6 +145,106 @@ function register(command: RegisterTask, state: TaskState): TaskEvent[] {
 }
 
 /**
+ * AmendTask: the fields given that differ from the registration (unit lists
+ * as sets, deadlines as instants) become one task.amended.v1 with their old
+ * and new values; nothing different → no event. Refused for a closed task
+ * (IllegalTransition) and for a responsible unit whose share has work on it
+ * (ShareHasWork). Dropping the only shares still open closes the task in the
+ * same decision, as the approval of the last open share does.
+ */
+function amend(command: AmendTask, state: TaskState): TaskEvent[] {
+  const name = command.type;
+  requireRole(name, command.actor, 'supervisor');
+  if (!isRegistered(state)) throw new IllegalTransition(name, state.status);
+  const d = command.data;
+  if (d.taskId !== state.taskId) invalid(name, 'taskId', `does not match the task ${state.taskId}`);
+  if (state.status === 'closed') throw new IllegalTransition(name, state.status);
+  const reason = requireText(name, 'reason', d.reason);
+  const documentRef = d.documentRef === undefined ? undefined : requireText(name, 'documentRef', d.documentRef);
+
+  const changes: TaskFieldChange[] = [];
+  if (d.title !== undefined) {
+    const title = requireText(name, 'title', d.title);
+    if (title !== state.title) changes.push({ field: 'title', from: state.title, to: title });
+  }
+  if (d.text !== undefined) {
+    const text = typeof d.text === 'string' ? d.text : invalid(name, 'text', 'must be a string');
+    if (text !== state.text) changes.push({ field: 'text', from: state.text, to: text });
+  }
+  if (d.documentTitle !== undefined) {
+    const to = d.documentTitle === null ? null : requireText(name, 'documentTitle', d.documentTitle);
+    const from = state.sourceDocument.title ?? null;
+    if (to !== from) changes.push({ field: 'documentTitle', from, to });
+  }
+  for (const [field, min] of [['leadUnits', 1], ['responsibleUnits', 1], ['cooperatingUnits', 0]] as const) {
+    if (d[field] === undefined) continue;
+    const to = requireUnitList(name, field, d[field], min);
+    if (!sameUnits(to, state[field])) changes.push({ field, from: state[field], to });
+  }
+  if (d.deadline !== undefined) {
+    const given = requireInstant(name, 'deadline', d.deadline);
+    if (instantMs(given) !== instantMs(state.deadline)) {
+      changes.push({ field: 'deadline', from: state.deadline, to: requireDeadline(name, 'deadline', given, command.at) });
+    }
+  }
+  if (d.target !== undefined) {
+    const to = d.target === null ? null : validTarget(name, d.target);
+    if (!sameTarget(to, state.target)) changes.push({ field: 'target', from: state.target, to });
+  }
+  if (changes.length === 0) return [];
+
+  const responsible = changes.find((c) => c.field === 'responsibleUnits');
+  const to = responsible === undefined ? state.responsibleUnits : (responsible.to as readonly string[]);
+  const added = to.filter((u) => !state.responsibleUnits.includes(u));
+  const removed = state.responsibleUnits.filter((u) => !to.includes(u));
+  for (const unitId of removed) {
+    const share = state.shares[unitId];
+    const work = share === undefined ? [] : workOn(share);
+    if (share !== undefined && work.length > 0) throw new ShareHasWork(name, state.taskId, unitId, share.status, work);
+  }
+
+  const amended: TaskAmended = {
+    type: 'task.amended.v1',
+    data: {
+      taskId: state.taskId,
+      changes,
+      addedResponsibleUnits: added,
+      removedResponsibleUnits: removed,
+      reason,
+      ...(documentRef === undefined ? {} : { documentRef }),
+      at: command.at,
+    },
+  };
+  const after = evolveTask(state, amended);
+  const allClosed = isRegistered(after) && after.responsibleUnits.every((u) => after.shares[u]?.status === 'closed');
+  return allClosed ? [amended, { type: 'task.closed.v1', data: { taskId: state.taskId, at: command.at } }] : [amended];
+}
+
+/**
+ * What is recorded on a share beyond its registration and its 交办: a status
+ * past assigned (签收, progress, submission, closure, and with them any
+ * rework or reopening), a note, an extension pending or granted.
+ */
+function workOn(share: ShareState): string[] {
+  const work: string[] = [];
+  if (share.status !== 'registered' && share.status !== 'assigned') work.push(`status ${share.status}`);
+  if (share.progressReports > 0) work.push(`${share.progressReports} progress report${share.progressReports > 1 ? 's' : ''}`);
+  if (share.notes > 0) work.push(`${share.notes} note${share.notes > 1 ? 's' : ''}`);
+  if (share.pendingExtension !== null) work.push('an extension request pending');
+  if (share.extensionCount > 0) work.push(`${share.extensionCount} extension${share.extensionCount > 1 ? 's' : ''} granted`);
+  return work;
+}
+
+/** Unit lists as sets: the same units in another order are the same list. */
+function sameUnits(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((u) => b.includes(u));
+}
+
+function sameTarget(a: NumericTarget | null, b: NumericTarget | null): boolean {
+  return a === null || b === null ? a === b : a.value === b.value && a.unit === b.unit && a.comparator === b.comparator;
+}
+
+/**
  * Runs one step of a share's loop, then adds the task-level consequence:
  * `task.closed.v1` when the last open share closes, `task.reopened.v1` when a
  * share of a closed task reopens.
@@ -187,14 +299,55 @@ function registeredState(event: TaskRegistered): RegisteredTask {
     supervisingOffice: d.supervisingOffice,
     // Fan-out: one share per responsible unit, each with its own loop.
     shares: Object.fromEntries(
-      d.responsibleUnits.map((unitId): [string, ShareState] => [
-        unitId,
-        { ...initialLoopState('registered', unitId), unitId },
-      ]),
+      d.responsibleUnits.map((unitId): [string, ShareState] => [unitId, openShare(unitId)]),
     ),
     closedAt: null,
     reopenCount: 0,
+    amendmentCount: 0,
   };
+}
+
+/** Applies the changes; opens a share per added responsible unit (as registration does), drops the removed ones. */
+function amendedState(task: RegisteredTask, event: TaskAmended): RegisteredTask {
+  let next: RegisteredTask = { ...task, amendmentCount: task.amendmentCount + 1 };
+  for (const change of event.data.changes) {
+    switch (change.field) {
+      case 'title':
+      case 'text':
+        next = { ...next, [change.field]: change.to };
+        break;
+      case 'documentTitle':
+        next = {
+          ...next,
+          sourceDocument: change.to === null ? { docNumber: next.sourceDocument.docNumber } : { docNumber: next.sourceDocument.docNumber, title: change.to },
+        };
+        break;
+      case 'leadUnits':
+      case 'responsibleUnits':
+      case 'cooperatingUnits':
+        next = { ...next, [change.field]: change.to };
+        break;
+      case 'deadline':
+        next = { ...next, deadline: change.to };
+        break;
+      case 'target':
+        next = { ...next, target: change.to };
+        break;
+      default:
+        assertNever(change, 'task field change');
+    }
+  }
+  const removed = new Set(event.data.removedResponsibleUnits);
+  const shares: Record<string, ShareState> = Object.fromEntries(Object.entries(task.shares).filter(([unitId]) => !removed.has(unitId)));
+  for (const unitId of event.data.addedResponsibleUnits) {
+    if (Object.hasOwn(shares, unitId)) throw new Error(`${event.type} adds unit ${unitId}, which has a share in task ${task.taskId} already`);
+    shares[unitId] = openShare(unitId);
+  }
+  return { ...next, shares };
+}
+
+function openShare(unitId: string): ShareState {
+  return { ...initialLoopState('registered', unitId), unitId };
 }
 
 function registeredOrThrow(state: TaskState, eventType: string): RegisteredTask {

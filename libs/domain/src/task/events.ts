@@ -19,6 +19,55 @@ export type TaskRegistered = DomainEvent<
   }
 >;
 
+/** The registration fields an amendment can change, in the order `changes` lists them. */
+export const AMENDABLE_TASK_FIELDS = [
+  'title',
+  'text',
+  'documentTitle',
+  'leadUnits',
+  'responsibleUnits',
+  'cooperatingUnits',
+  'deadline',
+  'target',
+] as const;
+
+export type AmendableTaskField = (typeof AMENDABLE_TASK_FIELDS)[number];
+
+/** One changed field: its value before (`from`) and after (`to`) the amendment. */
+export type TaskFieldChange =
+  | { readonly field: 'title' | 'text'; readonly from: string; readonly to: string }
+  /** sourceDocument.title; null: none. */
+  | { readonly field: 'documentTitle'; readonly from: string | null; readonly to: string | null }
+  | {
+      readonly field: 'leadUnits' | 'responsibleUnits' | 'cooperatingUnits';
+      readonly from: readonly string[];
+      readonly to: readonly string[];
+    }
+  | { readonly field: 'deadline'; readonly from: string; readonly to: string }
+  | { readonly field: 'target'; readonly from: NumericTarget | null; readonly to: NumericTarget | null };
+
+/**
+ * The registration of an open task was amended (a revised document, a
+ * correction). `changes` lists only the fields that changed (at least one),
+ * with both values, in AMENDABLE_TASK_FIELDS order. When the responsible units
+ * change, `addedResponsibleUnits` get a new share each (status registered, as
+ * task.registered.v1 opens them) and `removedResponsibleUnits` lose theirs (a
+ * share is only ever dropped while nothing beyond its 交办 is recorded on it);
+ * both lists are empty otherwise. `at` is the effective time.
+ */
+export type TaskAmended = DomainEvent<
+  'task.amended.v1',
+  {
+    readonly taskId: string;
+    readonly changes: readonly TaskFieldChange[];
+    readonly addedResponsibleUnits: readonly string[];
+    readonly removedResponsibleUnits: readonly string[];
+    readonly reason: string;
+    readonly documentRef?: string;
+    readonly at: string;
+  }
+>;
+
 /** The key carried by every share event. */
 export interface ShareKey {
   readonly taskId: string;
@@ -35,7 +84,10 @@ export const SHARE_EVENT_PREFIX = 'task.share';
  */
 export type TaskShareEvent = LoopEvent<typeof SHARE_EVENT_PREFIX, ShareKey>;
 
-/** Emitted in the same decision that closes the last open share. */
+/**
+ * Emitted in the same decision that closes the last open share: its approval
+ * (销号), or an amendment that drops the only shares still open.
+ */
 export type TaskClosed = DomainEvent<'task.closed.v1', { readonly taskId: string; readonly at: string }>;
 
 /** Emitted in the same decision that reopens a share of a closed task. */
@@ -44,6 +96,6 @@ export type TaskReopened = DomainEvent<
   { readonly taskId: string; readonly unitId: string; readonly at: string }
 >;
 
-export type TaskEvent = TaskRegistered | TaskShareEvent | TaskClosed | TaskReopened;
+export type TaskEvent = TaskRegistered | TaskAmended | TaskShareEvent | TaskClosed | TaskReopened;
 
 export type TaskEventType = TaskEvent['type'];

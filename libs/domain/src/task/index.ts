@@ -1,6 +1,7 @@
 export type {
   AcknowledgeShare,
   AddShareProgressNote,
+  AmendTask,
   ApproveShareCompletion,
   AssignShare,
   GrantShareExtension,
@@ -15,12 +16,24 @@ export type {
   SourceDocument,
   SubmitShareCompletion,
   TargetComparator,
+  TaskAmendments,
   TaskCommand,
 } from './commands';
 export { TARGET_COMPARATORS } from './commands';
-export type { ShareKey, TaskClosed, TaskEvent, TaskEventType, TaskRegistered, TaskReopened, TaskShareEvent } from './events';
-export { SHARE_EVENT_PREFIX } from './events';
+export type {
+  AmendableTaskField,
+  ShareKey,
+  TaskAmended,
+  TaskClosed,
+  TaskEvent,
+  TaskEventType,
+  TaskFieldChange,
+  TaskRegistered,
+  TaskReopened,
+  TaskShareEvent,
+} from './events';
+export { AMENDABLE_TASK_FIELDS, SHARE_EVENT_PREFIX } from './events';
 export type { RegisteredTask, ShareState, TaskState, TaskStatus } from './state';
 export { isRegistered as isTaskRegistered } from './state';
-export { UnknownShare } from './errors';
+export { ShareHasWork, UnknownShare } from './errors';
 export { decideTask, evolveTask, initialTaskState, taskDecider } from './decider';

@@ -20,11 +20,13 @@ export interface RegisteredTask {
   readonly deadline: string;
   readonly target: NumericTarget | null;
   readonly supervisingOffice: string;
-  /** One share per responsible unit, keyed by unit id (iterate `responsibleUnits` for order). */
+  /** One share per current responsible unit, keyed by unit id (iterate `responsibleUnits` for order). */
   readonly shares: Readonly<Record<string, ShareState>>;
   readonly closedAt: string | null;
   /** How many times the closed task was reopened (through one of its shares). */
   readonly reopenCount: number;
+  /** How many times the registration was amended (task.amended.v1). */
+  readonly amendmentCount: number;
 }
 
 export type TaskState = { readonly status: 'none' } | RegisteredTask;

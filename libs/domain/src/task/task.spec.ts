@@ -25,7 +25,7 @@ import {
   OwnUnitVerification,
 } from '@duban/domain/closure-loop';
 import type { RegisteredTask, TaskCommand, TaskEvent, TaskState } from '@duban/domain/task';
-import { UnknownShare, taskDecider } from '@duban/domain/task';
+import { ShareHasWork, UnknownShare, taskDecider } from '@duban/domain/task';
 
 // --- units (seed names) -------------------------------------------------------
 const OFFICE_4 = '市政府办公厅四处'; // 督办
@@ -642,6 +642,212 @@ describe('counters survive the whole loop', () => {
       { type: 'task.share.reopened.v1', data: { ...share(ZHONGMU), reason: '复查发现1个园区实际未开工', at: REOPENED_AT } },
     ]);
     expect(shareOf(state)).toMatchObject({ status: 'in_progress', reworkCount: 1, extensionCount: 1, reopenCount: 1, deadline: '2022-03-31T23:59:59+08:00' });
+  });
+});
+
+describe('AmendTask (a revised document changes the registration)', () => {
+  const AMENDED_AT = '2021-06-15T09:00:00+08:00';
+  const REASON = '郑政办〔2021〕40号 修订';
+  const amendTask = (changes: Partial<CommandOf<'AmendTask'>['data']> = {}, actor: Actor = supervisor, at = AMENDED_AT) =>
+    command('AmendTask', actor, at, { taskId: TASK_ID, reason: REASON, ...changes });
+  type Amended = Extract<TaskEvent, { type: 'task.amended.v1' }>;
+  const amended = (data: Partial<Amended['data']>, at = AMENDED_AT): TaskEvent => ({
+    type: 'task.amended.v1',
+    data: { taskId: TASK_ID, changes: [], addedResponsibleUnits: [], removedResponsibleUnits: [], reason: REASON, at, ...data },
+  });
+  const noteAdded = (unitId = ZHONGMU): TaskEvent => ({
+    type: 'task.share.note_added.v1',
+    data: { ...share(unitId), byUnit: NDRC, note: '已协调项目入库' },
+  });
+  const asTask = (state: TaskState) => state as RegisteredTask;
+
+  it('records the changed fields with their old and new values, in a fixed order; the shares are untouched', () => {
+    const state = given([...shareAt('assigned')])
+      .when(
+        amendTask({
+          deadline: '2021-11-30T23:59:59+08:00',
+          title: '全年新开工25个以上小微企业园',
+          leadUnits: [MIIT, NDRC],
+          documentRef: '郑政办〔2021〕40号',
+        }),
+      )
+      .then([
+        amended({
+          changes: [
+            { field: 'title', from: '全年新开工20个以上小微企业园', to: '全年新开工25个以上小微企业园' },
+            { field: 'leadUnits', from: [MIIT], to: [MIIT, NDRC] },
+            { field: 'deadline', from: TASK_DEADLINE, to: '2021-11-30T23:59:59+08:00' },
+          ],
+          documentRef: '郑政办〔2021〕40号',
+        }),
+      ]);
+    expect(asTask(state)).toMatchObject({
+      status: 'open',
+      title: '全年新开工25个以上小微企业园',
+      leadUnits: [MIIT, NDRC],
+      deadline: '2021-11-30T23:59:59+08:00',
+      amendmentCount: 1,
+    });
+    // the 交办 deadline of an assigned share is its own: the amendment does not move it
+    expect(shareOf(state)).toMatchObject({ status: 'assigned', deadline: TASK_DEADLINE });
+    expect(Object.keys(asTask(state).shares)).toEqual(SHARES);
+  });
+
+  it('changes the text, the document title, the cooperating units and the target; null removes a target', () => {
+    const state = given([registered])
+      .when(amendTask({ text: '新文本', documentTitle: '郑州市2021年小微企业园高质量发展工作要点（修订）', cooperatingUnits: [], target: null }))
+      .then([
+        amended({
+          changes: [
+            { field: 'text', from: (registered.data as { text: string }).text, to: '新文本' },
+            { field: 'documentTitle', from: '郑州市2021年小微企业园高质量发展工作要点', to: '郑州市2021年小微企业园高质量发展工作要点（修订）' },
+            { field: 'cooperatingUnits', from: [NDRC, SCIENCE], to: [] },
+            { field: 'target', from: { value: 20, unit: '个', comparator: '>=' }, to: null },
+          ],
+        }),
+      ]);
+    expect(asTask(state)).toMatchObject({
+      text: '新文本',
+      sourceDocument: { docNumber: '郑政办〔2021〕34号', title: '郑州市2021年小微企业园高质量发展工作要点（修订）' },
+      cooperatingUnits: [],
+      target: null,
+    });
+    const untitled = given([registered, amended({ changes: [{ field: 'documentTitle', from: '郑州市2021年小微企业园高质量发展工作要点', to: null }] })])
+      .when(amendTask({ target: { value: 25, unit: '个', comparator: '>=' } }))
+      .then([amended({ changes: [{ field: 'target', from: { value: 20, unit: '个', comparator: '>=' }, to: { value: 25, unit: '个', comparator: '>=' } }] })]);
+    expect(asTask(untitled)).toMatchObject({ sourceDocument: { docNumber: '郑政办〔2021〕34号' }, amendmentCount: 2 });
+    expect(asTask(untitled).sourceDocument).not.toHaveProperty('title');
+  });
+
+  it('adding a responsible unit opens its share, as registration does', () => {
+    const state = given(shareAt('in_progress'))
+      .when(amendTask({ responsibleUnits: [...SHARES, GONGYI] }))
+      .then([
+        amended({
+          changes: [{ field: 'responsibleUnits', from: SHARES, to: [...SHARES, GONGYI] }],
+          addedResponsibleUnits: [GONGYI],
+        }),
+      ]);
+    expect(asTask(state).responsibleUnits).toEqual([...SHARES, GONGYI]);
+    expect(shareOf(state, GONGYI)).toMatchObject({ unitId: GONGYI, status: 'registered', deadline: null });
+    expect(shareOf(state)).toMatchObject({ status: 'in_progress', progressReports: 1 });
+    // the new share runs its own loop
+    given([...shareAt('in_progress'), amended({ changes: [{ field: 'responsibleUnits', from: SHARES, to: [...SHARES, GONGYI] }], addedResponsibleUnits: [GONGYI] })])
+      .when(assignShare(GONGYI, undefined, '2021-06-16T09:00:00+08:00'))
+      .then([shareAssigned(GONGYI, TASK_DEADLINE, '2021-06-16T09:00:00+08:00')]);
+  });
+
+  it.each<[string, TaskEvent[]]>([
+    ['registered', [registered]],
+    ['assigned (交办, nothing else)', shareAt('assigned', ZHENGDONG)],
+  ])('removing a responsible unit whose share is %s drops the share', (_, history) => {
+    const to = [AIRPORT_ZONE, ZHONGMU];
+    const state = given(history)
+      .when(amendTask({ responsibleUnits: to }))
+      .then([amended({ changes: [{ field: 'responsibleUnits', from: SHARES, to }], removedResponsibleUnits: [ZHENGDONG] })]);
+    expect(Object.keys(asTask(state).shares)).toEqual(to);
+    given([...history, amended({ changes: [{ field: 'responsibleUnits', from: SHARES, to }], removedResponsibleUnits: [ZHENGDONG] })])
+      .when(assignShare(ZHENGDONG))
+      .thenThrows(UnknownShare, { unitId: ZHENGDONG });
+  });
+
+  it('a unit removed and added again gets a fresh share', () => {
+    const to = [AIRPORT_ZONE, ZHONGMU];
+    const history = [...shareAt('assigned', ZHENGDONG), amended({ changes: [{ field: 'responsibleUnits', from: SHARES, to }], removedResponsibleUnits: [ZHENGDONG] })];
+    const state = given(history)
+      .when(amendTask({ responsibleUnits: SHARES }))
+      .then([amended({ changes: [{ field: 'responsibleUnits', from: to, to: SHARES }], addedResponsibleUnits: [ZHENGDONG] })]);
+    expect(shareOf(state, ZHENGDONG)).toMatchObject({ status: 'registered', deadline: null, deadlineHistory: [] });
+  });
+
+  describe('refuses to remove a responsible unit whose share has work on it (anything beyond 交办)', () => {
+    const without = SHARES.filter((u) => u !== ZHONGMU);
+    it.each<[string, TaskEvent[], string, string[]]>([
+      ['signed for (签收)', shareAt('acknowledged'), 'acknowledged', ['status acknowledged']],
+      ['in progress', shareAt('in_progress'), 'in_progress', ['status in_progress', '1 progress report']],
+      ['submitted', shareAt('submitted'), 'submitted', ['status submitted', '1 progress report']],
+      ['closed (销号)', shareAt('closed'), 'closed', ['status closed', '1 progress report']],
+      ['assigned with a note', [...shareAt('assigned'), noteAdded()], 'assigned', ['1 note']],
+      ['assigned with an extension asked for', [...shareAt('assigned'), extensionRequested()], 'assigned', ['an extension request pending']],
+    ])('%s', (_, history, shareStatus, work) => {
+      const error = given(history)
+        .when(amendTask({ responsibleUnits: without, title: '改' }))
+        .thenThrows(ShareHasWork, { command: 'AmendTask', taskId: TASK_ID, unitId: ZHONGMU, shareStatus, work });
+      expect(error.kind).toBe('conflict');
+      expect(error.message).toContain(`responsible unit ${ZHONGMU} cannot be removed`);
+    });
+  });
+
+  it('dropping the only shares still open closes the task in the same decision', () => {
+    const history = [...shareAt('assigned', ZHONGMU), ...SHARES.filter((u) => u !== ZHONGMU).flatMap((u) => shareAt('closed', u).slice(1))];
+    const to = [AIRPORT_ZONE, ZHENGDONG];
+    const state = given(history)
+      .when(amendTask({ responsibleUnits: to }))
+      .then([
+        amended({ changes: [{ field: 'responsibleUnits', from: SHARES, to }], removedResponsibleUnits: [ZHONGMU] }),
+        { type: 'task.closed.v1', data: { taskId: TASK_ID, at: AMENDED_AT } },
+      ]);
+    expect(state).toMatchObject({ status: 'closed', closedAt: AMENDED_AT });
+  });
+
+  it('refuses a closed task', () => {
+    const closedTask = [...allClosedBut(ZHONGMU, 'closed'), { type: 'task.closed.v1', data: { taskId: TASK_ID, at: VERIFIED_AT } } as TaskEvent];
+    given(closedTask).when(amendTask({ title: '新标题' }, supervisor, REOPENED_AT)).thenThrows(IllegalTransition, { command: 'AmendTask', currentStatus: 'closed' });
+  });
+
+  describe('an amendment that changes nothing writes nothing', () => {
+    it.each<[string, Partial<CommandOf<'AmendTask'>['data']>]>([
+      ['no field given', {}],
+      ['the same values', { title: '全年新开工20个以上小微企业园', leadUnits: [MIIT], target: { value: 20, unit: '个', comparator: '>=' } }],
+      ['the same units in another order', { responsibleUnits: [...SHARES].reverse(), cooperatingUnits: [SCIENCE, NDRC] }],
+      ['the same deadline written with another offset', { deadline: '2021-12-31T15:59:59.000Z' }],
+      ['the same document title', { documentTitle: '郑州市2021年小微企业园高质量发展工作要点' }],
+    ])('%s', (_, changes) => {
+      expect(given(shareAt('in_progress')).when(amendTask(changes)).thenNothingHappens()).toMatchObject({ amendmentCount: 0 });
+    });
+  });
+
+  it('an unchanged deadline that has passed is not checked again (a late correction of the title)', () => {
+    given([registered])
+      .when(amendTask({ title: '新标题', deadline: TASK_DEADLINE }, supervisor, '2022-02-01T09:00:00+08:00'))
+      .then([amended({ changes: [{ field: 'title', from: '全年新开工20个以上小微企业园', to: '新标题' }] }, '2022-02-01T09:00:00+08:00')]);
+  });
+
+  it('refuses a new deadline before the effective time', () => {
+    given([registered])
+      .when(amendTask({ deadline: '2021-06-01T23:59:59+08:00' }))
+      .thenThrows(DeadlineBeforeEffectiveTime, { deadline: '2021-06-01T23:59:59+08:00', at: AMENDED_AT });
+  });
+
+  it.each([
+    ['reason', { reason: ' ' }],
+    ['documentRef', { documentRef: '' }],
+    ['title', { title: '' }],
+    ['leadUnits', { leadUnits: [] }],
+    ['responsibleUnits', { responsibleUnits: [] }],
+    ['responsibleUnits', { responsibleUnits: [ZHONGMU, ZHONGMU] }],
+    ['cooperatingUnits', { cooperatingUnits: [''] }],
+    ['deadline', { deadline: '2021年11月' }],
+    ['target.comparator', { target: { value: 20, unit: '个', comparator: '≥' as never } }],
+    ['documentTitle', { documentTitle: ' ' }],
+    ['taskId', { taskId: 'task-other' }],
+  ])('refuses invalid data: %s', (field, changes) => {
+    given([registered]).when(amendTask(changes)).thenThrows(InvalidCommandData, { command: 'AmendTask', field });
+  });
+
+  it('refuses a task that was never registered', () => {
+    given([]).when(amendTask({ title: '新标题' })).thenThrows(IllegalTransition, { command: 'AmendTask', currentStatus: 'none' });
+  });
+
+  it.each<[string, Actor]>([
+    ['a unit', staffOf(MIIT)],
+    ['an admin', admin],
+  ])('refuses %s', (_, actor) => {
+    given([registered]).when(amendTask({ title: '新标题' }, actor)).thenThrows(RoleNotPermitted, { command: 'AmendTask', allowedRoles: ['supervisor'] });
+  });
+
+  it('refuses an auditor', () => {
+    given([registered]).when(amendTask({ title: '新标题' }, auditor)).thenThrows(AuditorCannotWrite, { command: 'AmendTask' });
   });
 });
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { targetStream } from '@duban/application/parks/streams';
-import { fold } from '@duban/application/command-executor';
+import { CommandExecutor, fold } from '@duban/application/command-executor';
 import { taskIdFor, taskStream } from '@duban/application/streams';
 import type { Actor } from '@duban/domain/decider';
 import { isTargetSet, targetDecider, targetIdFor } from '@duban/domain/target';
@@ -176,41 +176,197 @@ describe('committing an import into a real SQLite store', () => {
     expect(zone).toMatchObject({ value: 18000, unitOfMeasure: '家', sourceDocument: { docNumber: '郑开管文〔2023〕146号' } });
   });
 
-  it('an amended copy of seed 000 (one deadline, one unit changed) shows the diff and writes nothing', async () => {
-    await importSeed('000');
-    const before = await head();
+  /** Seed 000 with item 一/（三）/1 edited. */
+  const edited000 = (edit: (block: string) => string): ImportPreview => {
     const text = seed('000');
     const start = text.indexOf('1.全年新开工20个以上小微企业园。');
     const end = text.indexOf('2.推动2000家以上小微企业入园集聚发展。');
     const block = text.slice(start, end);
-    const edited = block.replace('牵头单位:市工信局', '牵头单位:市科技局').replace('完成时限:2021年12月', '完成时限:2021年11月');
-    expect(edited).not.toBe(block);
-    const amended = parsePolicyDocument(text.slice(0, start) + edited + text.slice(end), { registry });
+    const changed = edit(block);
+    expect(changed).not.toBe(block);
+    return parsePolicyDocument(text.slice(0, start) + changed + text.slice(end), { registry });
+  };
+  const amendedCopy = () =>
+    edited000((block) => block.replace('牵头单位:市工信局', '牵头单位:市科技局').replace('完成时限:2021年12月', '完成时限:2021年11月'));
+  const ITEM = '一/（三）/1';
+  const ITEM_ID = taskIdFor('郑政办〔2021〕34号', ITEM);
+  const stateOf = async (taskId = ITEM_ID) => fold(taskDecider, await store.readStream(taskStream(taskId)));
+
+  it('an amended copy of seed 000 (one deadline, one unit changed) shows the diff and writes nothing unless amendments are accepted', async () => {
+    await importSeed('000');
+    const before = await head();
+    const amended = amendedCopy();
 
     const { plan, report } = await importPreview(amended, YEAR_END);
     expect(plan.summary.tasks).toEqual({ register: 0, unchanged: 43, amended: 1, notRegistrable: 0 });
     expect(plan.summary.targets).toMatchObject({ unchanged: 64, amended: 0 });
-    const changed = task(plan, '一/（三）/1');
+    const changed = task(plan, ITEM);
     expect(changed.action).toBe('amended');
     expect(changed.changes).toEqual([
       { field: 'leadUnits', before: ['市工信局'], after: ['市科技局'], added: ['市科技局'], removed: ['市工信局'] },
       { field: 'deadline', before: '2021-12-31T15:59:59.000Z', after: '2021-11-30T15:59:59.000Z' },
     ]);
+    expect(formatPlan(plan)).toContain('amended (the ledger holds other content; not written: accept amendments to write them):');
     expect(formatPlan(plan)).toMatch(/deadline\s+2021-12-31 → 2021-11-30/);
     expect(formatPlan(plan)).toMatch(/leadUnits\s+− 市工信局  \+ 市科技局/);
     expect(report.written).toEqual([]);
     expect(report.skipped).toEqual([
-      expect.objectContaining({ path: '一/（三）/1', reason: expect.stringContaining('amended in the document: not written'), changes: changed.changes }),
+      expect.objectContaining({ path: ITEM, reason: expect.stringContaining('amended in the document: not written'), changes: changed.changes }),
     ]);
     expect(formatReport(report)).toContain('2021-12-31 → 2021-11-30');
     expect(await head()).toBe(before);
-    const state = fold(taskDecider, await store.readStream(taskStream(changed.taskId!)));
-    expect(state).toMatchObject({ leadUnits: ['市工信局'], deadline: '2021-12-31T15:59:59.000Z' });
+    expect(await stateOf()).toMatchObject({ leadUnits: ['市工信局'], deadline: '2021-12-31T15:59:59.000Z' });
+  });
 
-    // accepting amendments changes the words, not the store: there is no amend command yet
-    const accepted = await importPreview(amended, { ...YEAR_END, acceptAmendments: true });
-    expect(accepted.report.skipped[0]!.reason).toBe('amendment not supported yet (the domain has no amend command)');
+  it('accepting amendments writes task.amended.v1 once; a re-run replays it; a re-import of the amended document is unchanged', async () => {
+    await importSeed('000');
+    const before = await head();
+    const amended = amendedCopy();
+
+    const accepted = await importPreview(amended, { ...YEAR_END, acceptAmendments: true, sourceName: '000-修订.txt' });
+    const planned = task(accepted.plan, ITEM);
+    expect(planned.reasons).toEqual([]);
+    expect(planned.amendment!.commandId).toMatch(/^import:郑政办〔2021〕34号:一\/（三）\/1:amend:1:[0-9a-f]{16}$/);
+    expect(planned.amendment!.command).toMatchObject({
+      type: 'AmendTask',
+      at: '2021-04-30T00:00:00+08:00',
+      data: {
+        taskId: ITEM_ID,
+        leadUnits: ['市科技局'],
+        deadline: '2021-11-30T15:59:59.000Z',
+        reason: 're-import of 郑政办〔2021〕34号 (000-修订.txt)',
+        documentRef: '郑政办〔2021〕34号',
+      },
+    });
+    expect(Object.keys(planned.amendment!.command.data).sort()).toEqual(['deadline', 'documentRef', 'leadUnits', 'reason', 'taskId']);
+    expect(formatPlan(accepted.plan)).toContain('amended (the ledger holds other content; written as amendments):');
+
+    expect(accepted.report.errors).toEqual([]);
+    expect(accepted.report.skipped).toEqual([]);
+    expect(accepted.report.written).toEqual([
+      expect.objectContaining({ path: ITEM, outcome: 'written', events: ['task.amended.v1'], version: '1', changes: planned.changes, replayed: false }),
+    ]);
+    expect(accepted.report.counts).toMatchObject({ tasks: { written: 1, unchanged: 43 }, targets: { unchanged: 64 }, events: 1 });
+    expect(formatReport(accepted.report)).toMatch(/amended:\n {2}郑政办〔2021〕34号 一\/（三）\/1 \(市科技局\)\n {4}leadUnits {2}− 市工信局 {2}\+ 市科技局\n {4}deadline +2021-12-31 → 2021-11-30/);
+    expect(await head()).toBe(before + 1n);
+
+    const events = await store.readStream(taskStream(ITEM_ID));
+    expect(events.map((e) => e.type)).toEqual(['task.registered.v1', 'task.amended.v1']);
+    expect(events[1]).toMatchObject({
+      data: {
+        taskId: ITEM_ID,
+        changes: [
+          { field: 'leadUnits', from: ['市工信局'], to: ['市科技局'] },
+          { field: 'deadline', from: '2021-12-31T15:59:59.000Z', to: '2021-11-30T15:59:59.000Z' },
+        ],
+        addedResponsibleUnits: [],
+        removedResponsibleUnits: [],
+        reason: 're-import of 郑政办〔2021〕34号 (000-修订.txt)',
+        documentRef: '郑政办〔2021〕34号',
+        at: '2021-04-30T00:00:00+08:00',
+      },
+      metadata: { commandId: planned.amendment!.commandId, actorUserId: '张督查', actorRole: 'supervisor' },
+    });
+    expect(await stateOf()).toMatchObject({ leadUnits: ['市科技局'], deadline: '2021-11-30T15:59:59.000Z', amendmentCount: 1 });
+
+    // the same plan committed again (a retry after a lost answer): the store holds the command id, nothing new
+    const retried = await commitImport(accepted.plan, writer);
+    expect(retried.written).toEqual([expect.objectContaining({ path: ITEM, replayed: true, events: ['task.amended.v1'] })]);
+    expect(retried.counts.events).toBe(0);
+    // a retried request with the same correlation id plans 'unchanged' and recognises its own amendment
+    const sameRun = await importPreview(amended, { ...YEAR_END, acceptAmendments: true }, { correlationId: accepted.report.correlationId });
+    expect(sameRun.report.written).toEqual([expect.objectContaining({ path: ITEM, outcome: 'written', replayed: true })]);
+
+    // a re-import of the amended document, accepting or not, is unchanged everywhere
+    for (const acceptAmendments of [true, false]) {
+      const again = await importPreview(amended, { ...YEAR_END, acceptAmendments });
+      expect(again.plan.summary.tasks).toEqual({ register: 0, unchanged: 44, amended: 0, notRegistrable: 0 });
+      expect(again.report.counts).toMatchObject({ tasks: { written: 0, unchanged: 44 }, events: 0 });
+    }
+    expect(await head()).toBe(before + 1n);
+  });
+
+  it('amending back and forth writes every amendment (A → B → A → B): the command id counts the amendments', async () => {
+    await importSeed('000');
+    const original = previewOf('000');
+    const amended = amendedCopy();
+    const accept = { ...YEAR_END, acceptAmendments: true };
+    const ids: string[] = [];
+    for (const [preview, leadUnits] of [[amended, ['市科技局']], [original, ['市工信局']], [amended, ['市科技局']]] as const) {
+      const { plan, report } = await importPreview(preview, accept);
+      ids.push(task(plan, ITEM).amendment!.commandId);
+      expect(report.written).toEqual([expect.objectContaining({ path: ITEM, replayed: false, events: ['task.amended.v1'] })]);
+      expect(await stateOf()).toMatchObject({ leadUnits });
+    }
+    expect(ids.map((id) => id.split(':').slice(-2, -1)[0])).toEqual(['1', '2', '3']);
+    expect(ids[2]!.split(':').pop()).toBe(ids[0]!.split(':').pop()); // the same content, another amendment
+    expect((await store.readStream(taskStream(ITEM_ID))).map((e) => e.type)).toEqual([
+      'task.registered.v1',
+      'task.amended.v1',
+      'task.amended.v1',
+      'task.amended.v1',
+    ]);
+  });
+
+  it('an amendment the domain refuses is shown with the reason and not written; the rest of the import goes on', async () => {
+    await importSeed('000');
+    // 巩义市 signed for its share (签收): dropping it from the responsible units is refused (ShareHasWork)
+    const executor = new CommandExecutor(store);
+    const envelope = (commandId: string) => ({ commandId, correlationId: commandId, causationId: commandId, actor: supervisor, receivedAt: '2021-05-06T09:00:00Z' });
+    const share = { taskId: ITEM_ID, unitId: '巩义市' };
+    await executor.execute(taskDecider, taskStream(ITEM_ID), { type: 'AssignShare', at: '2021-05-06T09:00:00+08:00', actor: supervisor, data: share }, envelope('assign'), { creates: false });
+    const gongyi: Actor = { userId: 'gy', unitId: '巩义市', role: 'unit' };
+    await executor.execute(taskDecider, taskStream(ITEM_ID), { type: 'AcknowledgeShare', at: '2021-05-07T09:00:00+08:00', actor: gongyi, data: share }, envelope('ack'), { creates: false });
+    const before = await head();
+
+    const fewer = edited000((block) => block.replace('责任单位:各开发区、区县 (市)', '责任单位:郑州航空港区、中牟县'));
+    const { plan, report } = await importPreview(fewer, { ...YEAR_END, acceptAmendments: true });
+    const refused = task(plan, ITEM);
+    expect(refused.action).toBe('amended');
+    expect(refused.reasons).toEqual([expect.stringMatching(/^AmendTask: responsible unit 巩义市 cannot be removed from task [0-9a-f]{32}: its share has work on it \(status acknowledged\)$/)]);
+    expect(formatPlan(plan)).toContain('written as amendments, except 1 the domain refuses');
+    expect(formatPlan(plan)).toContain('    refused: AmendTask: responsible unit 巩义市 cannot be removed');
+    expect(report.skipped).toEqual([expect.objectContaining({ path: ITEM, reason: expect.stringContaining('amendment refused: AmendTask: responsible unit 巩义市') })]);
+    expect(report.counts.tasks).toEqual({ written: 0, unchanged: 43, skipped: 1, failed: 0 });
     expect(await head()).toBe(before);
+
+    // a changed deadline before the effective time (now) is refused too, with the way out
+    const late = await importPreview(amendedCopy(), { defaultDeadline: 'year-end', effectiveAt: undefined, acceptAmendments: true });
+    expect(task(late.plan, ITEM).reasons).toEqual([
+      expect.stringMatching(/^AmendTask: deadline 2021-11-30T15:59:59.000Z is before the effective time .*: back-date with --effective-at \(e.g. --effective-at document: 2021-04-30\)$/),
+    ]);
+    expect(late.report.written).toEqual([]);
+    expect(await head()).toBe(before);
+  });
+
+  it('an amended annex row is revised (ReviseTarget → target.revised.v1) when accepted, once', async () => {
+    await importSeed('000');
+    const before = await head();
+    const text = seed('000');
+    expect(text).toContain('中牟县 1 150 10 30');
+    const revised = parsePolicyDocument(text.replace('中牟县 1 150 10 30', '中牟县 1 160 10 30'), { registry });
+    const shown = await importPreview(revised, YEAR_END);
+    const row = shown.plan.targets.find((r) => r.action === 'amended')!;
+    expect(row).toMatchObject({ unitId: '中牟县', metric: '集聚入园企业', changes: [{ field: 'value', before: 150, after: 160 }] });
+    expect(shown.report.counts.targets).toEqual({ written: 0, unchanged: 63, skipped: 1, failed: 0 });
+
+    const accepted = await importPreview(revised, { ...YEAR_END, acceptAmendments: true });
+    const planned = accepted.plan.targets.find((r) => r.action === 'amended')!;
+    expect(planned.amendment!.commandId).toMatch(/^import:郑政办〔2021〕34号:target:中牟县\/2021\/集聚入园企业:revise:1:[0-9a-f]{16}$/);
+    expect(accepted.report.counts.targets).toEqual({ written: 1, unchanged: 63, skipped: 0, failed: 0 });
+    expect(accepted.report.written).toEqual([expect.objectContaining({ kind: 'target', events: ['target.revised.v1'], changes: planned.changes })]);
+    const stream = targetStream(targetIdFor('中牟县', 2021, '集聚入园企业'));
+    const events = await store.readStream(stream);
+    expect(events[1]).toMatchObject({
+      type: 'target.revised.v1',
+      data: { changes: [{ field: 'value', from: 150, to: 160 }], reason: 're-import of 郑政办〔2021〕34号', documentRef: '郑政办〔2021〕34号' },
+    });
+    expect(fold(targetDecider, events)).toMatchObject({ value: 160, revisionCount: 1 });
+    expect(await head()).toBe(before + 1n);
+
+    const again = await importPreview(revised, { ...YEAR_END, acceptAmendments: true });
+    expect(again.report.counts.targets).toEqual({ written: 0, unchanged: 64, skipped: 0, failed: 0 });
+    expect(await head()).toBe(before + 1n);
   });
 
   it('partial failure: each item is its own stream; the report names document, path and unit; a re-run completes the rest', async () => {

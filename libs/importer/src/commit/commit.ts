@@ -1,6 +1,7 @@
 /**
  * Committing a plan: RegisterTask per registrable item, SetTarget per annex
- * row, each its own stream and transaction, with deterministic command ids so
+ * row, and — when the plan accepts amendments — AmendTask per amended item and
+ * ReviseTarget per amended row, each its own stream and transaction, with deterministic command ids so
  * that a re-run after a partial failure completes the rest and writes nothing
  * twice. The writes go through an ImportWriter: the CommandExecutor in the CLI
  * and the benchmark (executorWriter), the CommandBus in the api.
@@ -13,9 +14,9 @@ import { taskStream } from '@duban/application/streams';
 import { targetStream } from '@duban/application/parks/streams';
 import { DomainError } from '@duban/domain/decider';
 import type { RecordedEvent } from '@duban/eventstore';
-import type { SetTarget, TargetState } from '@duban/domain/target';
+import type { ReviseTarget, SetTarget, TargetState } from '@duban/domain/target';
 import { targetDecider } from '@duban/domain/target';
-import type { RegisterTask, TaskState } from '@duban/domain/task';
+import type { AmendTask, RegisterTask, TaskState } from '@duban/domain/task';
 import { taskDecider } from '@duban/domain/task';
 import type { ImportPreview } from '../types';
 import { targetIdOfRow } from './plan';
@@ -31,14 +32,20 @@ export interface ImportReader {
 /** Sends the import's commands. Each call is one stream, one transaction; a refusal throws. */
 export interface ImportWriter extends ImportReader {
   registerTask(command: RegisterTask, envelope: CommandEnvelope): Promise<CommandResult<TaskState>>;
+  amendTask(command: AmendTask, envelope: CommandEnvelope): Promise<CommandResult<TaskState>>;
   setTarget(command: SetTarget, envelope: CommandEnvelope): Promise<CommandResult<TargetState>>;
+  reviseTarget(command: ReviseTarget, envelope: CommandEnvelope): Promise<CommandResult<TargetState>>;
 }
 
-/** Who created a stream: the command and correlation ids of its first event. */
+/** Who created a stream: the command and correlation ids of its first event; who amended it since. */
 export interface StreamOrigin {
   readonly commandId: string;
   readonly correlationId: string;
+  /** The correlation ids of its amendments (task.amended.v1, target.revised.v1), oldest first. */
+  readonly amendedBy?: readonly string[];
 }
+
+const AMENDMENT_EVENTS: ReadonlySet<string> = new Set(['task.amended.v1', 'target.revised.v1']);
 
 export interface ExistingState {
   /** The current state of each item's task stream, by task id. */
@@ -56,7 +63,13 @@ export async function loadExisting(preview: ImportPreview, reader: ImportReader)
   const origins = new Map<string, StreamOrigin>();
   const note = (stream: string, history: readonly RecordedEvent[]): void => {
     const first = history[0];
-    if (first !== undefined) origins.set(stream, { commandId: first.metadata.commandId, correlationId: first.metadata.correlationId });
+    if (first === undefined) return;
+    const amendedBy = history.filter((e) => AMENDMENT_EVENTS.has(e.type)).map((e) => e.metadata.correlationId);
+    origins.set(stream, {
+      commandId: first.metadata.commandId,
+      correlationId: first.metadata.correlationId,
+      ...(amendedBy.length > 0 ? { amendedBy } : {}),
+    });
   };
   for (const item of preview.items) {
     if (item.taskId === null || tasks.has(item.taskId)) continue;
@@ -113,9 +126,12 @@ const tally = (entries: readonly ReportEntry[], kind: ReportEntry['kind']): Outc
 
 /**
  * Executes the plan's 'register' entries (RegisterTask, then SetTarget), one
- * stream at a time; 'unchanged' entries write nothing, 'amended' and
- * 'not-registrable' ones are skipped with their reason. A refused or failed
- * command is reported (document, item path, units, error) and the rest goes on.
+ * stream at a time, and its 'amended' entries (AmendTask, ReviseTarget) when
+ * the plan accepts amendments and the domain would not refuse them; otherwise
+ * 'amended' entries are skipped with the diff. 'unchanged' entries write
+ * nothing, 'not-registrable' ones are skipped with their reason. A refused or
+ * failed command is reported (document, item path, units, error) and the rest
+ * goes on.
  */
 export async function commitImport(plan: ImportPlan, writer: ImportWriter, options: CommitOptions = {}): Promise<ImportReport> {
   const clock = options.now ?? (() => new Date());
@@ -136,6 +152,7 @@ export async function commitImport(plan: ImportPlan, writer: ImportWriter, optio
     receivedAt: clock().toISOString(),
   });
   const mine = (stream: string): boolean => options.origins?.get(stream)?.correlationId === correlationId;
+  const amendedByMe = (stream: string): boolean => options.origins?.get(stream)?.amendedBy?.includes(correlationId) === true;
   const record = (entry: ReportEntry): void => {
     entries.push(entry);
     options.onProgress?.({ done: entries.length, total, entry });
@@ -144,9 +161,10 @@ export async function commitImport(plan: ImportPlan, writer: ImportWriter, optio
     p.action === 'amended'
       ? {
           outcome: 'skipped',
-          reason: plan.acceptAmendments
-            ? 'amendment not supported yet (the domain has no amend command)'
-            : 'amended in the document: not written (amendments are not written)',
+          reason:
+            p.reasons.length > 0
+              ? `amendment refused: ${p.reasons.join('; ')}`
+              : 'amended in the document: not written (amendments are written only when accepted)',
           changes: p.changes,
         }
       : { outcome: 'skipped', reason: p.reasons.join('; ') };
@@ -156,15 +174,20 @@ export async function commitImport(plan: ImportPlan, writer: ImportWriter, optio
     planned: PlannedTask | PlannedTarget,
     stream: string | null,
     send: () => Promise<CommandResult<S>>,
+    amend: (() => Promise<CommandResult<S>>) | null,
   ): Promise<void> {
     if (planned.action === 'unchanged') {
       // this run's own earlier write (a retried request): answer as the first time
-      if (stream !== null && mine(stream)) return record({ ...base, outcome: 'written', stream, replayed: true });
+      if (stream !== null && (mine(stream) || amendedByMe(stream))) return record({ ...base, outcome: 'written', stream, replayed: true });
       return record({ ...base, outcome: 'unchanged', ...(stream !== null ? { stream } : {}) });
     }
-    if (planned.action !== 'register') return record({ ...base, ...skipped(planned) });
+    const accepted = planned.action === 'amended' && plan.acceptAmendments && planned.reasons.length === 0 && amend !== null;
+    if (planned.action !== 'register' && !accepted) return record({ ...base, ...skipped(planned) });
     try {
-      const result = await send();
+      const result = await (accepted ? amend!() : send());
+      const changes = accepted ? { changes: planned.changes } : {};
+      // an amendment the stream already holds (written by another run since the plan was made): nothing to write
+      if (result.events.length === 0) return record({ ...base, outcome: 'unchanged', stream: result.stream });
       if (!result.replayed) {
         events += result.events.length;
         if (lastPosition === null || result.position > lastPosition) lastPosition = result.position;
@@ -177,6 +200,7 @@ export async function commitImport(plan: ImportPlan, writer: ImportWriter, optio
         position: result.position.toString(),
         events: result.events,
         replayed: result.replayed,
+        ...changes,
       });
     } catch (err) {
       const error = describeError(err);
@@ -195,7 +219,14 @@ export async function commitImport(plan: ImportPlan, writer: ImportWriter, optio
       units: t.command?.data.leadUnits ?? [],
     };
     const command = t.command;
-    await run(base, t, t.taskId === null ? null : taskStream(t.taskId), () => writer.registerTask(command!, envelope(t.commandId!)));
+    const amendment = t.amendment;
+    await run(
+      base,
+      t,
+      t.taskId === null ? null : taskStream(t.taskId),
+      () => writer.registerTask(command!, envelope(t.commandId!)),
+      amendment === null ? null : () => writer.amendTask(amendment.command, envelope(amendment.commandId)),
+    );
   }
   for (const r of plan.targets) {
     const base = {
@@ -208,7 +239,14 @@ export async function commitImport(plan: ImportPlan, writer: ImportWriter, optio
       units: r.unitId !== null ? [r.unitId] : [],
     };
     const command = r.command;
-    await run(base, r, r.targetId === null ? null : targetStream(r.targetId), () => writer.setTarget(command!, envelope(r.commandId!)));
+    const revision = r.amendment;
+    await run(
+      base,
+      r,
+      r.targetId === null ? null : targetStream(r.targetId),
+      () => writer.setTarget(command!, envelope(r.commandId!)),
+      revision === null ? null : () => writer.reviseTarget(revision.command, envelope(revision.commandId)),
+    );
   }
 
   return {

@@ -7,7 +7,7 @@ import { CommandExecutor, fold } from '@duban/application/command-executor';
 import { taskStream } from '@duban/application/streams';
 import { targetStream } from '@duban/application/parks/streams';
 import type { UnitDirectory } from '@duban/application/units';
-import { requireKnownUnits } from '@duban/application/units';
+import { requireKnownUnits, unitsOfTaskCommand } from '@duban/application/units';
 import { targetDecider } from '@duban/domain/target';
 import { taskDecider } from '@duban/domain/task';
 import type { UnitRegistry } from '@duban/domain/units';
@@ -20,14 +20,19 @@ export function executorWriter(store: EventStore, units: UnitDirectory): ImportW
   return {
     readStream: (stream) => store.readStream(stream),
     registerTask: async (command, envelope) => {
-      const d = command.data;
-      requireKnownUnits(units, [...d.leadUnits, ...d.responsibleUnits, ...d.cooperatingUnits, d.supervisingOffice]);
-      return executor.execute(taskDecider, taskStream(d.taskId), command, envelope, { creates: true });
+      requireKnownUnits(units, unitsOfTaskCommand(command));
+      return executor.execute(taskDecider, taskStream(command.data.taskId), command, envelope, { creates: true });
+    },
+    amendTask: async (command, envelope) => {
+      requireKnownUnits(units, unitsOfTaskCommand(command));
+      return executor.execute(taskDecider, taskStream(command.data.taskId), command, envelope, { creates: false });
     },
     setTarget: async (command, envelope) => {
       requireKnownUnits(units, [command.data.unitId]);
       return executor.execute(targetDecider, targetStream(command.data.targetId), command, envelope, { creates: true });
     },
+    reviseTarget: async (command, envelope) =>
+      executor.execute(targetDecider, targetStream(command.data.targetId), command, envelope, { creates: false }),
   };
 }
 

@@ -85,7 +85,13 @@ export function formatPlan(plan: ImportPlan): string {
   }
   const amended = [...plan.tasks, ...plan.targets].filter((e) => e.action === 'amended');
   if (amended.length > 0) {
-    out.push('', `amended (the ledger holds other content; ${plan.acceptAmendments ? 'amendment not supported yet' : 'not written'}):`);
+    const refused = amended.filter((e) => e.reasons.length > 0).length;
+    const verdict = !plan.acceptAmendments
+      ? 'not written: accept amendments to write them'
+      : refused === 0
+        ? 'written as amendments'
+        : `written as amendments, except ${refused} the domain refuses`;
+    out.push('', `amended (the ledger holds other content; ${verdict}):`);
     for (const e of amended) {
       out.push(
         e.kind === 'task'
@@ -93,6 +99,7 @@ export function formatPlan(plan: ImportPlan): string {
           : `  line ${e.line} ${e.unitName ?? e.unitId} ${e.year} ${e.metric} (target ${e.targetId})`,
       );
       out.push(...formatChanges(e.changes));
+      for (const r of e.reasons) out.push(`    refused: ${r}`);
     }
   }
   const noted = plan.tasks.filter((t) => t.notes.length > 0 && t.action !== 'amended');
@@ -129,6 +136,14 @@ export function formatReport(report: ImportReport): string {
   );
   const replayed = report.written.filter((e) => e.replayed).length;
   if (replayed > 0) out.push(`  ${replayed} of the written entries were written by this same request before (replayed: nothing new)`);
+  const amendments = report.written.filter((e) => e.changes !== undefined);
+  if (amendments.length > 0) {
+    out.push('amended:');
+    for (const e of amendments) {
+      out.push(`  ${where(e)}${e.replayed ? ' (replayed: written by this same request before)' : ''}`);
+      out.push(...formatChanges(e.changes ?? []));
+    }
+  }
   if (report.skipped.length > 0) {
     out.push('skipped:');
     const amended = report.skipped.filter((e) => e.changes !== undefined);

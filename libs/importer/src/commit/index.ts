@@ -1,10 +1,22 @@
 /**
  * Committing an import (`@duban/importer/commit`): the plan (register /
  * unchanged / amended / not-registrable per item, decided before anything is
- * written), the commit through an ImportWriter, the report. Kept apart from
+ * written), the commit through an ImportWriter (amendments written when
+ * accepted), the report. Kept apart from
  * `@duban/importer` so that the parser stays free of the store.
  */
-export { checkDefaultDeadline, diffTask, documentYear, NO_DEADLINE, planImport, targetCommandId, targetIdOfRow, taskCommandId } from './plan';
+export {
+  checkDefaultDeadline,
+  diffTask,
+  documentYear,
+  NO_DEADLINE,
+  planImport,
+  targetCommandId,
+  targetIdOfRow,
+  targetReviseCommandId,
+  taskAmendCommandId,
+  taskCommandId,
+} from './plan';
 export type { PlanOptions } from './plan';
 export { commitImport, loadExisting } from './commit';
 export type { CommitOptions, ExistingState, ImportReader, ImportWriter, StreamOrigin } from './commit';
@@ -19,6 +31,7 @@ export type {
   OutcomeCounts,
   PlanAction,
   PlanCounts,
+  PlannedAmendment,
   PlannedTarget,
   PlannedTask,
   ReportEntry,

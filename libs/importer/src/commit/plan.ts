@@ -3,16 +3,17 @@
  * anything is written. Pure: the preview, the ledger's current state of the
  * streams concerned and the options in, the plan out (see README "Committing").
  */
+import { createHash } from 'node:crypto';
 import { endOfLocalDay, localDateOf } from '@duban/domain/calendar';
 import type { Actor } from '@duban/domain/decider';
-import { DomainError, isIsoInstant } from '@duban/domain/decider';
-import type { SetTarget, TargetState } from '@duban/domain/target';
+import { DeadlineBeforeEffectiveTime, DomainError, isIsoInstant } from '@duban/domain/decider';
+import type { ReviseTarget, SetTarget, SetTargetState, TargetState } from '@duban/domain/target';
 import { initialTargetState, isTargetSet, PARK_PROGRAMME_METRICS, targetDecider, targetIdFor } from '@duban/domain/target';
-import type { NumericTarget, RegisterTask, RegisteredTask, TaskState } from '@duban/domain/task';
+import type { AmendTask, NumericTarget, RegisterTask, RegisteredTask, TaskState } from '@duban/domain/task';
 import { initialTaskState, isTaskRegistered, taskDecider } from '@duban/domain/task';
 import { ImportError } from '../errors';
 import type { ImportPreview, ItemTarget, PreviewItem, TargetRow } from '../types';
-import type { FieldChange, ImportPlan, PlanAction, PlanCounts, PlannedTarget, PlannedTask } from './types';
+import type { FieldChange, ImportPlan, PlanAction, PlanCounts, PlannedAmendment, PlannedTarget, PlannedTask } from './types';
 import { IMPORT_PLAN_FORMAT } from './types';
 
 export interface PlanOptions {
@@ -28,8 +29,13 @@ export interface PlanOptions {
   readonly supervisingOffice?: string;
   /** The current state of each annex row's target stream, by target id (absent: not set). */
   readonly existingTargets?: ReadonlyMap<string, TargetState>;
-  /** Write amendments too. There is no amend command yet: they are reported as 'amendment not supported yet'. */
+  /**
+   * Write amendments too: each 'amended' item as AmendTask (task.amended.v1), each 'amended' annex row as
+   * ReviseTarget (target.revised.v1), unless the domain would refuse it. Without it they are shown, not written.
+   */
   readonly acceptAmendments?: boolean;
+  /** The file the document was read from, named in the amendments' reason ("re-import of <文号> (<file>)"). */
+  readonly sourceName?: string;
 }
 
 /** How far in the future an effective time may lie (clock skew), as for the api. */
@@ -43,6 +49,35 @@ export const taskCommandId = (docNumber: string, path: string): string => `impor
 /** The command id of an annex row's SetTarget. */
 export const targetCommandId = (docNumber: string, unitId: string, year: number, metric: string): string =>
   `import:${docNumber}:target:${unitId}/${year}/${metric}`;
+
+/** sha256 of a JSON value, 16 hex digits: the content part of an amendment's command id. */
+const contentHash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+
+/**
+ * The command id of an item's AmendTask: the n-th amendment of the item (n = its amendments so far + 1) to
+ * this content. The same import run again sends the same id; an amendment to other content, or back to an
+ * earlier content after another amendment, gets a new one (a content hash alone would make A → B → A → B
+ * replay the first A → B and write nothing).
+ */
+export function taskAmendCommandId(docNumber: string, path: string, ordinal: number, content: RegisterTask['data']): string {
+  const sorted = (units: readonly string[]) => [...units].sort();
+  const hash = contentHash([
+    content.title,
+    content.text,
+    content.sourceDocument.title ?? null,
+    sorted(content.leadUnits),
+    sorted(content.responsibleUnits),
+    sorted(content.cooperatingUnits),
+    new Date(Date.parse(content.deadline)).toISOString(),
+    content.target ?? null,
+  ]);
+  return `${taskCommandId(docNumber, path)}:amend:${ordinal}:${hash}`;
+}
+
+/** The command id of an annex row's ReviseTarget (as taskAmendCommandId: ordinal and content). */
+export function targetReviseCommandId(docNumber: string, unitId: string, year: number, metric: string, ordinal: number, value: number, unitOfMeasure: string): string {
+  return `${targetCommandId(docNumber, unitId, year, metric)}:revise:${ordinal}:${contentHash([value, unitOfMeasure])}`;
+}
 
 /** The target stream id of an annex row, or null when its unit or year is unknown. */
 export function targetIdOfRow(row: TargetRow): string | null {
@@ -106,11 +141,19 @@ function unitChange(field: FieldChange['field'], before: readonly string[], afte
 const sameTarget = (a: NumericTarget | null, b: NumericTarget | null): boolean =>
   a === null || b === null ? a === b : a.value === b.value && a.unit === b.unit && a.comparator === b.comparator;
 
-/** The registration fields that differ between the ledger's task and the document's command (units as sets, deadlines as instants). */
+/**
+ * The registration fields that differ between the ledger's task and the document's command (units as sets,
+ * deadlines as instants; the document title only when the document states one).
+ */
 export function diffTask(task: RegisteredTask, data: RegisterTask['data']): FieldChange[] {
   const changes: FieldChange[] = [];
   if (task.title !== data.title) changes.push({ field: 'title', before: task.title, after: data.title });
   if (task.text !== data.text) changes.push({ field: 'text', before: task.text, after: data.text });
+  // a document whose title was not read leaves the ledger's title alone (null here means "not stated", not "none")
+  const title = data.sourceDocument.title;
+  if (title !== undefined && title !== (task.sourceDocument.title ?? null)) {
+    changes.push({ field: 'documentTitle', before: task.sourceDocument.title ?? null, after: title });
+  }
   for (const field of ['leadUnits', 'responsibleUnits', 'cooperatingUnits'] as const) {
     const c = unitChange(field, task[field], data[field]);
     if (c !== null) changes.push(c);
@@ -123,14 +166,44 @@ export function diffTask(task: RegisteredTask, data: RegisterTask['data']): Fiel
 
 /** A domain refusal of the command as a supervisor would send it, or null (the same checks the commit meets). */
 function refusal(check: () => unknown): string | null {
+  const refused = refusalOf(check);
+  return refused === null ? null : refused.message;
+}
+
+function refusalOf(check: () => unknown): DomainError | null {
   try {
     check();
     return null;
   } catch (err) {
-    if (err instanceof DomainError) return err.message;
+    if (err instanceof DomainError) return err;
     throw err;
   }
 }
+
+/** The AmendTask that makes the ledger's task say what the document says: the changed fields only. */
+function amendTaskCommand(changes: readonly FieldChange[], data: RegisterTask['data'], at: string, actor: Actor, reason: string, documentRef: string): AmendTask {
+  const fields = new Set(changes.map((c) => c.field));
+  return {
+    type: 'AmendTask',
+    at,
+    actor,
+    data: {
+      taskId: data.taskId,
+      ...(fields.has('title') ? { title: data.title } : {}),
+      ...(fields.has('text') ? { text: data.text } : {}),
+      ...(fields.has('documentTitle') && data.sourceDocument.title !== undefined ? { documentTitle: data.sourceDocument.title } : {}),
+      ...(fields.has('leadUnits') ? { leadUnits: data.leadUnits } : {}),
+      ...(fields.has('responsibleUnits') ? { responsibleUnits: data.responsibleUnits } : {}),
+      ...(fields.has('cooperatingUnits') ? { cooperatingUnits: data.cooperatingUnits } : {}),
+      ...(fields.has('deadline') ? { deadline: data.deadline } : {}),
+      ...(fields.has('target') ? { target: data.target ?? null } : {}),
+      reason,
+      documentRef,
+    },
+  };
+}
+
+const AMENDED_NOT_ACCEPTED = 'amended in the document: nothing is written unless amendments are accepted (review the diff)';
 
 const counts = (actions: readonly { action: PlanAction }[]): PlanCounts => ({
   register: actions.filter((a) => a.action === 'register').length,
@@ -174,6 +247,8 @@ export function planImport(preview: ImportPreview, existingTasks: ReadonlyMap<st
   // the domain's checks, as a supervisor meets them (the plan of an admin's preview shows what a supervisor's commit would do)
   const asSupervisor: Actor = { ...actor, role: 'supervisor' };
   const backdateHint = doc.date !== null ? ` (e.g. --effective-at document: ${doc.date})` : '';
+  // why an accepted amendment is written: the document it comes from
+  const amendReason = `re-import of ${docNumber ?? '(no 文号)'}${options.sourceName !== undefined ? ` (${options.sourceName})` : ''}`;
 
   const tasks = preview.items.map((item): PlannedTask => planTask(item));
   function planTask(item: PreviewItem): PlannedTask {
@@ -244,7 +319,7 @@ export function planImport(preview: ImportPreview, existingTasks: ReadonlyMap<st
     if (reasons.length > 0 || deadline === null || item.taskId === null || docNumber === null) {
       const existing = item.taskId === null ? undefined : existingTasks.get(item.taskId);
       if (existing !== undefined && isTaskRegistered(existing)) notes.push('a task is registered for this item already; nothing is written');
-      return { ...base, action: 'not-registrable', reasons, filled, notes, commandId, command: null, changes: [] };
+      return { ...base, action: 'not-registrable', reasons, filled, notes, commandId, command: null, changes: [], amendment: null };
     }
 
     const command: RegisterTask = {
@@ -269,13 +344,21 @@ export function planImport(preview: ImportPreview, existingTasks: ReadonlyMap<st
     const existing = existingTasks.get(item.taskId);
     if (existing !== undefined && isTaskRegistered(existing)) {
       const changes = diffTask(existing, command.data);
-      if (changes.length === 0) return { ...base, action: 'unchanged', reasons, filled, notes, commandId, command, changes };
-      notes.push(
-        options.acceptAmendments
-          ? 'amendment not supported yet: the domain has no command to amend a registered task; nothing is written'
-          : 'amended in the document: nothing is written (review the diff)',
-      );
-      return { ...base, action: 'amended', reasons, filled, notes, commandId, command, changes };
+      if (changes.length === 0) return { ...base, action: 'unchanged', reasons, filled, notes, commandId, command, changes, amendment: null };
+      const amend = amendTaskCommand(changes, command.data, at, actor, amendReason, docNumber);
+      const amendment: PlannedAmendment<AmendTask> = {
+        commandId: taskAmendCommandId(docNumber, item.path, existing.amendmentCount + 1, command.data),
+        command: amend,
+      };
+      // the domain's checks, as the commit will meet them (a closed task, a unit whose share has work on it, a deadline already past)
+      const refused = refusalOf(() => taskDecider.decide({ ...amend, actor: asSupervisor }, existing));
+      if (refused !== null) {
+        reasons.push(refused instanceof DeadlineBeforeEffectiveTime ? `${refused.message}: back-date with --effective-at${backdateHint}` : refused.message);
+        notes.push('the amendment would be refused (see reasons): nothing is written');
+      } else {
+        notes.push(options.acceptAmendments ? 'amended in the document: the commit writes the amendment (AmendTask)' : AMENDED_NOT_ACCEPTED);
+      }
+      return { ...base, action: 'amended', reasons, filled, notes, commandId, command, changes, amendment };
     }
 
     if (Date.parse(deadline) < Date.parse(at)) {
@@ -284,8 +367,35 @@ export function planImport(preview: ImportPreview, existingTasks: ReadonlyMap<st
       const refused = refusal(() => taskDecider.decide({ ...command, actor: asSupervisor }, initialTaskState()));
       if (refused !== null) reasons.push(refused);
     }
-    if (reasons.length > 0) return { ...base, action: 'not-registrable', reasons, filled, notes, commandId, command: null, changes: [] };
-    return { ...base, action: 'register', reasons, filled, notes, commandId, command, changes: [] };
+    if (reasons.length > 0) return { ...base, action: 'not-registrable', reasons, filled, notes, commandId, command: null, changes: [], amendment: null };
+    return { ...base, action: 'register', reasons, filled, notes, commandId, command, changes: [], amendment: null };
+  }
+
+  function reviseTarget(
+    existing: SetTargetState,
+    changes: readonly FieldChange[],
+    unitId: string,
+    year: number,
+    metric: string,
+    value: number,
+    unitOfMeasure: string,
+  ): PlannedAmendment<ReviseTarget> {
+    const fields = new Set(changes.map((c) => c.field));
+    return {
+      commandId: targetReviseCommandId(docNumber!, unitId, year, metric, existing.revisionCount + 1, value, unitOfMeasure),
+      command: {
+        type: 'ReviseTarget',
+        at,
+        actor,
+        data: {
+          targetId: existing.targetId,
+          ...(fields.has('value') ? { value } : {}),
+          ...(fields.has('unitOfMeasure') ? { unitOfMeasure } : {}),
+          reason: amendReason,
+          documentRef: docNumber!,
+        },
+      },
+    };
   }
 
   const seen = new Map<string, number>();
@@ -321,7 +431,7 @@ export function planImport(preview: ImportPreview, existingTasks: ReadonlyMap<st
       targetId,
     };
     if (reasons.length > 0 || docNumber === null || row.unit === null || row.year === null || unitOfMeasure === null || targetId === null) {
-      return { ...base, action: 'not-registrable', reasons, notes, commandId: null, command: null, changes: [] };
+      return { ...base, action: 'not-registrable', reasons, notes, commandId: null, command: null, changes: [], amendment: null };
     }
     const commandId = targetCommandId(docNumber, row.unit, row.year, row.metric);
     const command: SetTarget = {
@@ -347,17 +457,20 @@ export function planImport(preview: ImportPreview, existingTasks: ReadonlyMap<st
       const changes: FieldChange[] = [];
       if (existing.value !== row.value) changes.push({ field: 'value', before: existing.value, after: row.value });
       if (existing.unitOfMeasure !== unitOfMeasure) changes.push({ field: 'unitOfMeasure', before: existing.unitOfMeasure, after: unitOfMeasure });
-      if (changes.length === 0) return { ...base, action: 'unchanged', reasons, notes, commandId, command, changes };
-      notes.push(
-        options.acceptAmendments
-          ? 'amendment not supported yet: the domain has no command to change a set target; nothing is written'
-          : 'amended in the document: nothing is written (review the diff)',
-      );
-      return { ...base, action: 'amended', reasons, notes, commandId, command, changes };
+      if (changes.length === 0) return { ...base, action: 'unchanged', reasons, notes, commandId, command, changes, amendment: null };
+      const amendment = reviseTarget(existing, changes, row.unit, row.year, row.metric, row.value, unitOfMeasure);
+      const refused = refusal(() => targetDecider.decide({ ...amendment.command, actor: asSupervisor }, existing));
+      if (refused !== null) {
+        reasons.push(refused);
+        notes.push('the revision would be refused (see reasons): nothing is written');
+      } else {
+        notes.push(options.acceptAmendments ? 'amended in the document: the commit writes the revision (ReviseTarget)' : AMENDED_NOT_ACCEPTED);
+      }
+      return { ...base, action: 'amended', reasons, notes, commandId, command, changes, amendment };
     }
     const refused = refusal(() => targetDecider.decide({ ...command, actor: asSupervisor }, initialTargetState()));
-    if (refused !== null) return { ...base, action: 'not-registrable', reasons: [refused], notes, commandId, command: null, changes: [] };
-    return { ...base, action: 'register', reasons, notes, commandId, command, changes: [] };
+    if (refused !== null) return { ...base, action: 'not-registrable', reasons: [refused], notes, commandId, command: null, changes: [], amendment: null };
+    return { ...base, action: 'register', reasons, notes, commandId, command, changes: [], amendment: null };
   });
 
   return {

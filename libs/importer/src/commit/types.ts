@@ -5,8 +5,8 @@
  * are strings.
  */
 import type { Actor } from '@duban/domain/decider';
-import type { SetTarget } from '@duban/domain/target';
-import type { NumericTarget, RegisterTask } from '@duban/domain/task';
+import type { ReviseTarget, SetTarget } from '@duban/domain/target';
+import type { AmendTask, NumericTarget, RegisterTask } from '@duban/domain/task';
 import type { ItemTarget, PreviewUnresolved } from '../types';
 
 export const IMPORT_PLAN_FORMAT = 'duban.import-plan/1';
@@ -18,13 +18,17 @@ export type PlanAction =
   | 'register'
   /** On the ledger with the same content: nothing is written. */
   | 'unchanged'
-  /** On the ledger with other content: the diff is shown, nothing is written (no amend command yet). */
+  /**
+   * On the ledger with other content: the diff is shown; the commit writes the
+   * `amendment` (AmendTask / ReviseTarget) only when the plan accepts
+   * amendments and the domain would not refuse it (`reasons` empty).
+   */
   | 'amended'
   /** Something RegisterTask / SetTarget requires is missing (see `reasons`). */
   | 'not-registrable';
 
 /** The fields of a task compared with the ledger (registration data only; shares and their progress are not). */
-export type TaskField = 'title' | 'text' | 'leadUnits' | 'responsibleUnits' | 'cooperatingUnits' | 'deadline' | 'target';
+export type TaskField = 'title' | 'text' | 'documentTitle' | 'leadUnits' | 'responsibleUnits' | 'cooperatingUnits' | 'deadline' | 'target';
 export type TargetField = 'value' | 'unitOfMeasure';
 
 /** One field that differs between the ledger (`before`) and the document (`after`). */
@@ -37,6 +41,18 @@ export interface FieldChange {
   readonly removed?: readonly string[];
 }
 
+/** What accepting an amendment sends: the command (the changed fields only) and its deterministic id. */
+export interface PlannedAmendment<C> {
+  /**
+   * `import:<docNumber>:<path>:amend:<n>:<hash>` (targets: `…:target:<unit>/<year>/<metric>:revise:<n>:<hash>`):
+   * n = the item's amendments so far + 1, hash = sha256 of the document's content for the item. A re-run of the
+   * same import sends the same id (the store keeps one copy); a later amendment to other content, or back to
+   * an earlier one, gets a new id.
+   */
+  readonly commandId: string;
+  readonly command: C;
+}
+
 export interface PlannedTask {
   readonly kind: 'task';
   readonly path: string;
@@ -45,7 +61,7 @@ export interface PlannedTask {
   readonly line: number;
   readonly title: string;
   readonly action: PlanAction;
-  /** Why the item is not registrable (empty otherwise). */
+  /** Why the item is not registrable, or why its amendment would be refused (empty otherwise). */
   readonly reasons: readonly string[];
   /** What the commit rules filled in ("lead: the document's 主办 市工信局", "deadline: year-end 2019-12-31"). */
   readonly filled: readonly string[];
@@ -57,6 +73,8 @@ export interface PlannedTask {
   readonly command: RegisterTask | null;
   /** 'amended': the fields that differ. */
   readonly changes: readonly FieldChange[];
+  /** 'amended': the AmendTask that accepting the amendment sends (null for the other actions). */
+  readonly amendment: PlannedAmendment<AmendTask> | null;
   /** Targets read in the item's text that the task does not carry (it holds one). */
   readonly otherTargets: readonly ItemTarget[];
   /** Names written for this item that did not resolve (they are not in the command). */
@@ -85,6 +103,8 @@ export interface PlannedTarget {
   readonly commandId: string | null;
   readonly command: SetTarget | null;
   readonly changes: readonly FieldChange[];
+  /** 'amended': the ReviseTarget that accepting the amendment sends (null for the other actions). */
+  readonly amendment: PlannedAmendment<ReviseTarget> | null;
 }
 
 export interface PlanCounts {
@@ -147,7 +167,7 @@ export interface ReportEntry {
   readonly replayed?: boolean;
   /** 'skipped': why. */
   readonly reason?: string;
-  /** 'skipped' amendments: the diff. */
+  /** Amendments (written, or skipped): the diff. */
   readonly changes?: readonly FieldChange[];
   /** 'failed': what refused it. */
   readonly error?: { readonly name: string; readonly message: string; readonly kind?: string; readonly unknownUnits?: readonly string[] };
