@@ -10,12 +10,14 @@
 import type { ClosureLoopState } from '@duban/domain/closure-loop';
 import { evolveLoop, fromLoopEvent, initialLoopState } from '@duban/domain/closure-loop';
 import type { IssueEventType, IssueLoopEvent, IssueReported } from '@duban/domain/issue';
-import type { ShareState, TaskEventType, TaskRegistered, TaskShareEvent } from '@duban/domain/task';
+import type { ShareState, TaskEventType, TaskFieldChange, TaskRegistered, TaskShareEvent } from '@duban/domain/task';
+import { assertNever } from '@duban/domain/decider';
 import { issueItemKey, taskItemKey } from './item';
 
 // Record<…, true>: when the domain adds an event type, this file stops compiling until it is handled.
 export const TASK_TYPES: Record<TaskEventType, true> = {
   'task.registered.v1': true,
+  'task.amended.v1': true,
   'task.share.assigned.v1': true,
   'task.share.acknowledged.v1': true,
   'task.share.progress_reported.v1': true,
@@ -67,7 +69,7 @@ export function foldItemLoop(state: ClosureLoopState, event: TaskShareEvent | Is
   return evolveLoop(state, fromLoopEvent(prefix, event));
 }
 
-/** The columns of a task share that never change after registration. */
+/** The columns of a task share as registered (an amendment may change some: amendedStatics). */
 export function taskShareStatics(d: TaskRegistered['data'], unitId: string) {
   return {
     key: taskItemKey(d.taskId, unitId),
@@ -88,6 +90,49 @@ export function taskShareStatics(d: TaskRegistered['data'], unitId: string) {
     task_deadline: d.deadline,
     task_deadline_ms: instantMs(d.deadline),
   };
+}
+
+/**
+ * A task's columns that an amendment (task.amended.v1) can change, after the
+ * changes: 标题, document title, 牵头 and 配合 units, 完成时限. (text and target
+ * have no column; responsibleUnits moves shares, not columns.)
+ */
+export function amendedStatics<T extends AmendableStatics>(before: T, changes: readonly TaskFieldChange[]): T {
+  const next = { ...before };
+  for (const c of changes) {
+    switch (c.field) {
+      case 'title':
+        next.title = c.to;
+        break;
+      case 'documentTitle':
+        next.doc_title = c.to;
+        break;
+      case 'leadUnits':
+        next.lead_units = JSON.stringify(c.to);
+        break;
+      case 'cooperatingUnits':
+        next.cooperating_units = JSON.stringify(c.to);
+        break;
+      case 'deadline':
+        next.task_deadline = c.to;
+        break;
+      case 'text':
+      case 'target':
+      case 'responsibleUnits':
+        break;
+      default:
+        assertNever(c, 'task field change');
+    }
+  }
+  return next;
+}
+
+export interface AmendableStatics {
+  title: string;
+  doc_title: string | null;
+  lead_units: string;
+  cooperating_units: string;
+  task_deadline: string | null;
 }
 
 /** The columns of an issue that never change after it was reported. */

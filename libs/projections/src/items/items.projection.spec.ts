@@ -12,6 +12,7 @@ import {
   acknowledgeShare,
   addNote,
   AIRPORT_ZONE,
+  amendTask,
   approveIssue,
   approveShare,
   assignIssue,
@@ -315,5 +316,41 @@ describe('items projection', () => {
     await h.settle();
     expect(h.query.list().total).toBe(3);
     expect(h.runner.status()[0]).toMatchObject({ name: 'items', eventsSeen: 2 });
+  });
+
+  it('given shares under way, when the task is amended, then every share shows the new columns, a removed unit loses its row and an added one gets a fresh one; a rebuild agrees', async () => {
+    const GONGYI = '巩义市';
+    await given(registerTask(T), ...shareInProgress(T, ZHENGDONG), assignShare(T, ZHONGMU, '2021-05-06T09:00:00+08:00'));
+    const deadline = '2022-06-30T23:59:59+08:00';
+    await when(
+      amendTask(T, '2021-07-01T09:00:00+08:00', {
+        title: '全年新开工25个以上小微企业园',
+        leadUnits: [MIIT],
+        responsibleUnits: [AIRPORT_ZONE, ZHENGDONG, GONGYI],
+        deadline,
+      }),
+    );
+    await h.settle();
+    const rows = h.query.task(T);
+    expect(rows.map((r) => r.unitId).sort()).toEqual([AIRPORT_ZONE, GONGYI, ZHENGDONG].sort());
+    for (const r of rows) {
+      expect(r).toMatchObject({ title: '全年新开工25个以上小微企业园', leadUnits: [MIIT], cooperatingUnits: [NDRC], taskDeadline: deadline, lastEventType: 'task.amended.v1' });
+    }
+    expect(h.query.get(key(ZHONGMU))).toBeNull();
+    expect(h.query.get(key(ZHENGDONG))).toMatchObject({ status: 'in_progress', percent: 40 });
+    expect(h.query.get(key(GONGYI))).toMatchObject({ status: 'registered', deadline: null, taskStatus: 'open' });
+    // an unassigned share is due by the amended 完成时限
+    expect(h.query.inbox(GONGYI, '2021-07-01T09:00:00+08:00').total).toBe(0);
+    expect(h.query.supervisorInbox('2021-07-01T09:00:00+08:00').rows.map((e) => e.item.key)).toEqual(
+      expect.arrayContaining([key(GONGYI), key(AIRPORT_ZONE)]),
+    );
+
+    // the added share goes through the loop like any other
+    await given(assignShare(T, GONGYI, '2021-07-02T09:00:00+08:00'));
+    expect(await then(key(GONGYI))).toMatchObject({ status: 'assigned', deadline });
+
+    const live = h.query.list({ limit: 1000 });
+    await h.runner.rebuild('items');
+    expect(h.query.list({ limit: 1000 })).toEqual(live);
   });
 });

@@ -3,12 +3,15 @@ import { assertNever } from '@duban/domain/decider';
 import type { ClosureLoopState } from '@duban/domain/closure-loop';
 import type { IssueEvent, IssueLoopEvent } from '@duban/domain/issue';
 import { ISSUE_EVENT_PREFIX } from '@duban/domain/issue';
-import type { TaskEvent, TaskRegistered, TaskShareEvent } from '@duban/domain/task';
+import type { TaskAmended, TaskEvent, TaskRegistered, TaskShareEvent } from '@duban/domain/task';
 import { SHARE_EVENT_PREFIX } from '@duban/domain/task';
 import type { BulkMode, BulkWriter, Projection, ProjectionTx, SqlValue } from '../runner/projection';
 import { issueItemKey, taskItemKey } from './item';
+import type { AmendableStatics } from './item-fold';
 import {
+  amendedStatics,
   foldItemLoop,
+  instantMs,
   isTaskEventType,
   issueStatics,
   ITEM_EVENT_TYPES,
@@ -129,7 +132,8 @@ interface Provenance {
  */
 export class ItemsProjection implements Projection {
   readonly name = 'items';
-  readonly version = 1;
+  // 2: folds task.amended.v1 (read models built by 1 skipped it)
+  readonly version = 2;
   readonly schema = ITEMS_SCHEMA;
   readonly deferIndexesOnRebuild = true;
 
@@ -157,11 +161,15 @@ class ItemsWriter implements BulkWriter {
   /** Share keys per task: complete in 'rebuild' mode; in 'live' mode, for the tasks registered in this batch. */
   private readonly shares = new Map<string, string[]>();
   private readonly dirty = new Set<Entry>();
+  /** Shares an amendment removed, to delete at the end of the batch. */
+  private readonly deleted = new Set<string>();
 
   constructor(private readonly mode: BulkMode) {}
 
   applyBatch(events: readonly RecordedEvent[], tx: ProjectionTx): void {
     for (const event of events) this.applyOne(event, tx);
+    for (const key of this.deleted) tx.run('DELETE FROM items WHERE key = ?', [key]);
+    this.deleted.clear();
     for (const entry of this.dirty) tx.run(UPSERT, toParams(entry));
     this.dirty.clear();
     if (this.mode === 'live') {
@@ -188,6 +196,9 @@ class ItemsWriter implements BulkWriter {
     switch (event.type) {
       case 'task.registered.v1':
         this.registerTask(event, provenance, tx);
+        break;
+      case 'task.amended.v1':
+        this.amendTask(event, provenance, tx);
         break;
       case 'task.share.assigned.v1':
       case 'task.share.acknowledged.v1':
@@ -260,6 +271,40 @@ class ItemsWriter implements BulkWriter {
     this.shares.set(d.taskId, keys);
   }
 
+  /**
+   * task.amended.v1, as evolveTask applies it: the changed columns on every
+   * share, the removed units' shares gone, a fresh share (as registration
+   * opens it) for each added unit.
+   */
+  private amendTask(event: TaskAmended, provenance: Provenance, tx: ProjectionTx): void {
+    const d = event.data;
+    const shares = this.sharesOf(d.taskId, tx);
+    if (shares.length === 0) throw new Error(`${event.type}: the items read model holds no share of task ${d.taskId}`);
+    for (const entry of shares) {
+      const row = entry.row as Row & AmendableStatics;
+      Object.assign(row, amendedStatics(row, d.changes), provenance);
+      row.task_deadline_ms = row.task_deadline === null ? null : instantMs(row.task_deadline);
+      this.dirty.add(entry);
+    }
+    const base = shares[0].row;
+    const removed = new Set(d.removedResponsibleUnits);
+    const keys = shares.map((e) => e.row.key as string).filter((k) => !removed.has(k.slice(`task:${d.taskId}:`.length)));
+    for (const entry of shares.filter((e) => removed.has(e.loop.unitId ?? ''))) {
+      const k = entry.row.key as string;
+      this.dirty.delete(entry);
+      this.rows.delete(k);
+      this.deleted.add(k);
+    }
+    for (const unitId of d.addedResponsibleUnits) {
+      const k = taskItemKey(d.taskId, unitId);
+      const loop = openShareLoop(unitId);
+      this.deleted.delete(k); // removed and added back in one batch: the upsert replaces the row
+      this.add({ ...base, key: k, ...loopFields(loop), loop: '', ...provenance }, loop);
+      keys.push(k);
+    }
+    this.shares.set(d.taskId, keys);
+  }
+
   private add(columns: Omit<Row, 'due_ms'>, loop: ClosureLoopState): void {
     const entry: Entry = { row: { ...columns, due_ms: null }, loop };
     this.rows.set(entry.row.key as string, entry);
@@ -278,7 +323,7 @@ class ItemsWriter implements BulkWriter {
 
   private find(key: string, tx: ProjectionTx): Entry | undefined {
     let entry = this.rows.get(key);
-    if (entry || this.mode === 'rebuild') return entry;
+    if (entry || this.mode === 'rebuild' || this.deleted.has(key)) return entry;
     const row = tx.get<Row>('SELECT * FROM items WHERE key = ?', [key]);
     if (!row) return undefined;
     entry = { row, loop: JSON.parse(row.loop as string) as ClosureLoopState };

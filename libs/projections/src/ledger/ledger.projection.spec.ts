@@ -13,7 +13,10 @@ import {
   acknowledgeIssue,
   acknowledgeShare,
   AIRPORT_ZONE,
+  amendTask,
   approveShare,
+  HRSS,
+  MIIT,
   assignIssue,
   assignShare,
   DOC_34,
@@ -172,5 +175,55 @@ describe('ledger projection (every version of every row)', () => {
     expect(versions.map((v) => v.status)).toEqual(['registered', 'assigned', 'acknowledged']);
     expect(versions.map((v) => v.validToPosition)).toEqual([versions[1].validFromPosition, versions[2].validFromPosition, null]);
     expect(versions[2].group).toBe('县市');
+  });
+
+  it('given shares under way, when the task is amended, then the ledger before the amendment is as it was and after it shows the new columns, without the removed unit and with the added one; removed and added back, a unit has a second item', async () => {
+    const GONGYI = '巩义市';
+    await run(registerTask(T), '2021-04-30T02:00:05Z');
+    for (const c of shareInProgress(T, ZHENGDONG)) await run(c, '2021-05-07T02:00:00Z');
+    const before = (await run(assignShare(T, ZHONGMU, '2021-05-08T09:00:00+08:00'), '2021-05-08T01:00:00Z')).position;
+    const deadline = '2022-06-30T23:59:59+08:00';
+    const amendment = (
+      await run(
+        amendTask(T, '2021-07-01T09:00:00+08:00', { title: '全年新开工25个以上小微企业园', leadUnits: [MIIT], responsibleUnits: [AIRPORT_ZONE, ZHENGDONG, GONGYI], deadline }),
+        '2021-07-01T01:00:00Z',
+      )
+    ).position;
+    await h.settle();
+
+    const at = (position: bigint, filter = {}) =>
+      ledger.asOf({ position }, { ...filter, limit: 100 }).rows.map((r) => [r.item.unitId ?? r.item.key, r.item.title, r.item.leadUnits, r.item.taskDeadline]);
+    expect(at(before)).toEqual(
+      [AIRPORT_ZONE, ZHENGDONG, ZHONGMU].map((u) => [u, '全年新开工20个以上小微企业园', [MIIT, HRSS], '2021-12-31T23:59:59+08:00']),
+    );
+    expect(at(amendment)).toEqual([
+      [AIRPORT_ZONE, '全年新开工25个以上小微企业园', [MIIT], deadline],
+      [ZHENGDONG, '全年新开工25个以上小微企业园', [MIIT], deadline],
+      [GONGYI, '全年新开工25个以上小微企业园', [MIIT], deadline],
+    ]);
+    // the lead unit dropped by the amendment: its rows before, none after
+    expect(ledger.asOf({ position: before }, { involvesUnit: HRSS }).total).toBe(3);
+    expect(ledger.asOf({ position: amendment }, { involvesUnit: HRSS }).total).toBe(0);
+    // on the effective axis too
+    expect(ledger.asOf({ effectiveAt: '2021-06-30T12:00:00+08:00' }).rows.map((r) => r.item.unitId)).toContain(ZHONGMU);
+    expect(ledger.asOf({ effectiveAt: '2021-07-02T12:00:00+08:00' }).rows.map((r) => r.item.unitId)).not.toContain(ZHONGMU);
+    // the removed share's history ends at the amendment
+    expect((await history(key(ZHONGMU))).at(-1)).toMatchObject({ validToPosition: amendment, status: 'assigned' });
+
+    // removed, then added back: a second item with the same key
+    await run(amendTask(T, '2021-07-05T09:00:00+08:00', { responsibleUnits: [AIRPORT_ZONE, ZHENGDONG] }), '2021-07-05T01:00:00Z');
+    const back = (await run(amendTask(T, '2021-07-06T09:00:00+08:00', { responsibleUnits: [AIRPORT_ZONE, ZHENGDONG, GONGYI] }), '2021-07-06T01:00:00Z')).position;
+    await run(assignShare(T, GONGYI, '2021-07-07T09:00:00+08:00'), '2021-07-07T01:00:00Z');
+    await h.settle();
+    const now = ledger.asOf({ position: back + 10n }, { limit: 100 }).rows;
+    expect(now.filter((r) => r.item.key === key(GONGYI)).map((r) => r.item.status)).toEqual(['assigned']);
+    expect(now).toHaveLength(3);
+    expect(at(back - 1n).map((r) => r[0])).toEqual([AIRPORT_ZONE, ZHENGDONG]);
+
+    const live = ledger.asOf({ position: back + 10n }, { limit: 100 }).rows;
+    const liveHistory = await history(key(GONGYI));
+    await h.runner.rebuild('ledger');
+    expect(ledger.asOf({ position: back + 10n }, { limit: 100 }).rows).toEqual(live);
+    expect(ledger.history(key(GONGYI))).toEqual(liveHistory);
   });
 });

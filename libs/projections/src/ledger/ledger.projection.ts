@@ -3,10 +3,12 @@ import { assertNever } from '@duban/domain/decider';
 import type { ClosureLoopState } from '@duban/domain/closure-loop';
 import type { IssueEvent } from '@duban/domain/issue';
 import { ISSUE_EVENT_PREFIX } from '@duban/domain/issue';
-import type { TaskEvent, TaskStatus } from '@duban/domain/task';
+import type { TaskAmended, TaskEvent, TaskStatus } from '@duban/domain/task';
 import { SHARE_EVENT_PREFIX } from '@duban/domain/task';
 import { issueItemKey, taskItemKey } from '../items/item';
+import type { AmendableStatics } from '../items/item-fold';
 import {
+  amendedStatics,
   foldItemLoop,
   instantMs,
   isTaskEventType,
@@ -53,6 +55,16 @@ import type { BulkMode, BulkWriter, Projection, ProjectionTx, SqlValue } from '.
  *   construction), indexed, so "the ledger as recorded at T" maps T to the
  *   last position whose whole prefix of the log was recorded by T in one seek.
  *
+ * - `ledger_amendments`: what an amendment (task.amended.v1) changed of a
+ *   task share's columns (标题, document title, 牵头/配合 units, 完成时限), per
+ *   item and position. The amendment gives every share of the task a new
+ *   version whose `statics_from` names it (NULL: the columns as opened, in
+ *   ledger_items), so the ledger as of a position before the amendment shows
+ *   the columns as they were. A unit the amendment removes has its item
+ *   closed (`removed_position`, `removed_ms`: it is not on the ledger from
+ *   then on); a unit added opens a new item (a unit removed and added back
+ *   opens a second item with the same key, so `key` is not unique).
+ *
  * Not versioned: `streamVersion` (a concurrency token that every event of a
  * task moves on all its shares; versioning it would multiply the history by
  * the number of shares, and it says nothing about the ledger).
@@ -60,7 +72,7 @@ import type { BulkMode, BulkWriter, Projection, ProjectionTx, SqlValue } from '.
 export const LEDGER_SCHEMA = `
 CREATE TABLE IF NOT EXISTS ledger_items (
   id                 INTEGER PRIMARY KEY,
-  key                TEXT    NOT NULL UNIQUE,
+  key                TEXT    NOT NULL,
   kind               TEXT    NOT NULL CHECK (kind IN ('task', 'issue')),
   task_id            TEXT,
   issue_id           TEXT,
@@ -79,8 +91,11 @@ CREATE TABLE IF NOT EXISTS ledger_items (
   first_position     INTEGER NOT NULL,
   min_occurred_ms    INTEGER NOT NULL,
   unit_id            TEXT,
-  unit_position      INTEGER
+  unit_position      INTEGER,
+  removed_position   INTEGER,
+  removed_ms         INTEGER
 );
+CREATE INDEX IF NOT EXISTS ledger_items_key ON ledger_items (key, id);
 CREATE INDEX IF NOT EXISTS ledger_items_first ON ledger_items (first_position);
 CREATE INDEX IF NOT EXISTS ledger_items_occurred ON ledger_items (min_occurred_ms);
 CREATE INDEX IF NOT EXISTS ledger_items_unit ON ledger_items (unit_id, unit_position);
@@ -92,8 +107,20 @@ CREATE TABLE IF NOT EXISTS ledger_heads (
   loop         TEXT    NOT NULL,
   task_status    TEXT,
   narrative_from INTEGER,
+  statics_from   INTEGER,
   current_from   INTEGER NOT NULL
 );
+
+CREATE TABLE IF NOT EXISTS ledger_amendments (
+  item_id           INTEGER NOT NULL,
+  position          INTEGER NOT NULL,
+  title             TEXT    NOT NULL,
+  doc_title         TEXT,
+  lead_units        TEXT    NOT NULL,
+  cooperating_units TEXT    NOT NULL,
+  task_deadline     TEXT,
+  PRIMARY KEY (item_id, position)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS ledger_versions (
   item_id             INTEGER NOT NULL,
@@ -117,6 +144,7 @@ CREATE TABLE IF NOT EXISTS ledger_versions (
   closed_at           TEXT,
   narrative           TEXT,
   narrative_from      INTEGER,
+  statics_from        INTEGER,
   event_type          TEXT    NOT NULL,
   recorded_at         TEXT    NOT NULL,
   occurred_at         TEXT    NOT NULL,
@@ -144,12 +172,26 @@ interface Provenance {
   occurred_ms: number;
 }
 
-type Statics = ReturnType<typeof taskShareStatics | typeof issueStatics>;
+/** An item's ledger_items columns as it opens (taskShareStatics / issueStatics). */
+interface Statics extends AmendableStatics {
+  key: string;
+  kind: 'task' | 'issue';
+  task_id: string | null;
+  issue_id: string | null;
+  doc_number: string | null;
+  item_path: string | null;
+  category: string | null;
+  urgency: string | null;
+  reporting_unit: string | null;
+  park_id: string | null;
+  supervising_office: string | null;
+}
 type Fields = ReturnType<typeof loopFields>;
 
 /** One version of an item, as ledger_versions stores it (VERSION_COLUMNS order). */
 interface Version extends Fields {
   item_id: number;
+  statics_from: bigint | null;
   valid_from_position: bigint;
   valid_to_position: bigint | null;
   task_status: TaskStatus | null;
@@ -164,40 +206,56 @@ interface Version extends Fields {
 const VERSION_COLUMNS = [
   'item_id', 'valid_from_position', 'valid_to_position', 'status', 'task_status', 'unit_id', 'deadline', 'deadline_ms',
   'percent', 'progress_reports', 'notes', 'rework_count', 'extension_count', 'reopen_count', 'pending_extension',
-  'requested_deadline', 'submitted_by_unit', 'submitted_at', 'closed_at', 'narrative', 'narrative_from', 'event_type',
-  'recorded_at', 'occurred_at', 'occurred_ms',
+  'requested_deadline', 'submitted_by_unit', 'submitted_at', 'closed_at', 'narrative', 'narrative_from', 'statics_from',
+  'event_type', 'recorded_at', 'occurred_at', 'occurred_ms',
 ] as const satisfies readonly (keyof Version)[];
 
 const ITEM_COLUMNS = [
   'id', 'key', 'kind', 'task_id', 'issue_id', 'doc_number', 'doc_title', 'item_path', 'title', 'category', 'urgency',
   'reporting_unit', 'park_id', 'supervising_office', 'lead_units', 'cooperating_units', 'task_deadline',
-  'first_position', 'min_occurred_ms', 'unit_id', 'unit_position',
+  'first_position', 'min_occurred_ms', 'unit_id', 'unit_position', 'removed_position', 'removed_ms',
 ] as const;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const INSERT_VERSION = `INSERT INTO ledger_versions (rowid, ${VERSION_COLUMNS.join(', ')}) VALUES (?, ${placeholders(VERSION_COLUMNS.length)})`;
 const CLOSE_VERSION = 'UPDATE ledger_versions SET valid_to_position = ? WHERE rowid = ?';
 const INSERT_ITEM = `INSERT INTO ledger_items (${ITEM_COLUMNS.join(', ')}) VALUES (${placeholders(ITEM_COLUMNS.length)})`;
-const TOUCH_ITEM = 'UPDATE ledger_items SET unit_id = ?, unit_position = ?, min_occurred_ms = ? WHERE id = ?';
+const TOUCH_ITEM =
+  'UPDATE ledger_items SET unit_id = ?, unit_position = ?, min_occurred_ms = ?, removed_position = ?, removed_ms = ? WHERE id = ?';
 const UPSERT_HEAD = `
-INSERT INTO ledger_heads (item_id, loop, task_status, narrative_from, current_from) VALUES (?, ?, ?, ?, ?)
+INSERT INTO ledger_heads (item_id, loop, task_status, narrative_from, statics_from, current_from) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (item_id) DO UPDATE SET loop = excluded.loop, task_status = excluded.task_status,
-  narrative_from = excluded.narrative_from, current_from = excluded.current_from`;
+  narrative_from = excluded.narrative_from, statics_from = excluded.statics_from, current_from = excluded.current_from`;
+const INSERT_AMENDMENT = `INSERT INTO ledger_amendments (item_id, position, title, doc_title, lead_units, cooperating_units, task_deadline)
+VALUES (?, ?, ?, ?, ?, ?, ?)`;
 const RECORD_POSITION = 'INSERT INTO ledger_positions (position, recorded_at, recorded_ms, known_ms) VALUES (?, ?, ?, ?)';
 
 /** Positions are read as text: a KurrentDB commit position may not fit a JS number. */
 const LOAD_ENTRY = `
-SELECT i.id, i.key, i.task_id, i.unit_id, CAST(i.unit_position AS TEXT) AS unit_position, i.min_occurred_ms,
+SELECT i.id, i.key, i.kind, i.task_id, i.issue_id, i.doc_number, i.doc_title, i.item_path, i.title, i.category, i.urgency,
+  i.reporting_unit, i.park_id, i.supervising_office, i.lead_units, i.cooperating_units, i.task_deadline,
+  i.unit_id, CAST(i.unit_position AS TEXT) AS unit_position, i.min_occurred_ms,
   h.loop, h.task_status, CAST(h.narrative_from AS TEXT) AS narrative_from, CAST(h.current_from AS TEXT) AS current_from,
+  CAST(h.statics_from AS TEXT) AS statics_from, a.title AS a_title, a.doc_title AS a_doc_title, a.lead_units AS a_lead_units,
+  a.cooperating_units AS a_cooperating_units, a.task_deadline AS a_task_deadline,
   (SELECT CAST(v.rowid AS TEXT) FROM ledger_versions v WHERE v.item_id = i.id AND v.valid_from_position = h.current_from) AS current_rowid
-FROM ledger_items i JOIN ledger_heads h ON h.item_id = i.id WHERE i.key = ?`;
+FROM ledger_items i JOIN ledger_heads h ON h.item_id = i.id
+LEFT JOIN ledger_amendments a ON a.item_id = i.id AND a.position = h.statics_from
+WHERE i.key = ? AND i.removed_position IS NULL ORDER BY i.id DESC LIMIT 1`;
 
 /** An item being folded: its head, its current version, and what of its ledger_items row can change. */
 interface Entry {
   id: number;
   taskId: string | null;
-  /** Null once its row is in ledger_items. */
-  newItem: (Statics & { first_position: bigint }) | null;
+  /** Its ledger_items columns as opened (an added share copies its siblings'). */
+  opened: Statics;
+  /** True until its row is in ledger_items. */
+  newItem: boolean;
+  firstPosition: bigint;
+  /** The columns an amendment changes, as in force, and the amendment's position (null: as opened). */
+  statics: AmendableStatics;
+  staticsFrom: bigint | null;
+  removed: { position: bigint; ms: number } | null;
   unitId: string | null;
   unitPosition: bigint | null;
   minOccurredMs: number;
@@ -224,7 +282,8 @@ interface Entry {
  */
 export class LedgerProjection implements Projection {
   readonly name = LEDGER_PROJECTION;
-  readonly version = 1;
+  // 2: task.amended.v1 (ledger_amendments, statics_from, removed items; key no longer unique)
+  readonly version = 2;
   readonly schema = LEDGER_SCHEMA;
   readonly deferIndexesOnRebuild = true;
 
@@ -256,6 +315,8 @@ class LedgerWriter implements BulkWriter {
   private readonly touched = new Set<Entry>();
   private readonly closedVersions: Version[] = [];
   private readonly closedRowids: Array<[bigint, bigint]> = [];
+  private readonly amendments: Array<[number, bigint, AmendableStatics]> = [];
+  private readonly removedKeys = new Set<string>();
   private nextId: number | null;
   private nextRowid: bigint | null;
   private knownMs: number | null = null;
@@ -271,6 +332,7 @@ class LedgerWriter implements BulkWriter {
     }
     for (const event of events) this.applyOne(event, tx);
     this.flush(tx);
+    this.removedKeys.clear();
     if (this.mode === 'live') {
       this.entries.clear();
       this.tasks.clear();
@@ -305,6 +367,9 @@ class LedgerWriter implements BulkWriter {
         this.tasks.set(event.data.taskId, keys);
         return;
       }
+      case 'task.amended.v1':
+        this.amend(tx, event, p);
+        return;
       case 'task.share.assigned.v1':
       case 'task.share.acknowledged.v1':
       case 'task.share.progress_reported.v1':
@@ -368,7 +433,12 @@ class LedgerWriter implements BulkWriter {
     const entry: Entry = {
       id: this.nextId++,
       taskId: statics.task_id,
-      newItem: { ...statics, first_position: p.position },
+      opened: statics,
+      newItem: true,
+      firstPosition: p.position,
+      statics: amendable(statics),
+      staticsFrom: null,
+      removed: null,
       unitId: fields.unit_id,
       unitPosition: fields.unit_id === null ? null : p.position,
       minOccurredMs: p.occurred_ms,
@@ -387,14 +457,45 @@ class LedgerWriter implements BulkWriter {
     return statics;
   }
 
+  /**
+   * task.amended.v1, as evolveTask applies it: every remaining share gets a
+   * version with the amended columns; a removed unit's item is closed here
+   * and leaves the ledger; an added unit opens a new item (status registered).
+   */
+  private amend(tx: ProjectionTx, event: TaskAmended, p: Provenance): void {
+    const d = event.data;
+    const shares = this.sharesOf(d.taskId, tx);
+    if (shares.length === 0) throw new Error(`${event.type}: the ledger holds no share of task ${d.taskId}`);
+    const removed = new Set(d.removedResponsibleUnits);
+    const sibling = shares[0];
+    const amended = amendedStatics(sibling.statics, d.changes);
+    const keys: string[] = [];
+    for (const entry of shares) {
+      if (removed.has(entry.loop.unitId ?? '')) {
+        this.close(entry, p.position);
+        entry.removed = { position: p.position, ms: p.occurred_ms };
+        entry.itemChanged = true;
+        this.entries.delete(entry.opened.key);
+        this.removedKeys.add(entry.opened.key);
+        this.touched.add(entry);
+        continue;
+      }
+      entry.statics = amendedStatics(entry.statics, d.changes);
+      entry.staticsFrom = p.position;
+      this.amendments.push([entry.id, p.position, entry.statics]);
+      this.nextVersion(entry, entry.loop, entry.taskStatus, undefined, p);
+      keys.push(entry.opened.key);
+    }
+    for (const unitId of d.addedResponsibleUnits) {
+      const statics: Statics = { ...sibling.opened, ...amended, key: taskItemKey(d.taskId, unitId) };
+      keys.push(this.open(tx, statics, 'open', openShareLoop(unitId), p).key);
+    }
+    this.tasks.set(d.taskId, keys);
+  }
+
   /** Closes the item's current version at this event and starts the next one. `narrative` undefined: unchanged. */
   private nextVersion(entry: Entry, loop: ClosureLoopState, taskStatus: TaskStatus | null, narrative: string | undefined, p: Provenance): void {
-    if (entry.current) {
-      entry.current.valid_to_position = p.position;
-      this.closedVersions.push(entry.current);
-    } else {
-      this.closedRowids.push([p.position, entry.currentRowid!]);
-    }
+    this.close(entry, p.position);
     const fields = loopFields(loop);
     // A report's version carries its narrative; it and later versions refer to it (narrative_from) instead of copying the text.
     if (narrative !== undefined) entry.narrativeFrom = p.position;
@@ -416,9 +517,21 @@ class LedgerWriter implements BulkWriter {
     this.touched.add(entry);
   }
 
+  /** Ends the item's current version at `position` (in memory, or by rowid once written). */
+  private close(entry: Entry, position: bigint): void {
+    if (entry.current) {
+      entry.current.valid_to_position = position;
+      this.closedVersions.push(entry.current);
+      entry.current = null;
+    } else {
+      this.closedRowids.push([position, entry.currentRowid!]);
+    }
+  }
+
   private version(entry: Entry, fields: Fields, narrative: string | null, p: Provenance): Version {
     return {
       item_id: entry.id,
+      statics_from: entry.staticsFrom,
       valid_from_position: p.position,
       valid_to_position: null,
       ...fields,
@@ -440,22 +553,29 @@ class LedgerWriter implements BulkWriter {
     this.closedRowids.length = 0;
     for (const v of this.closedVersions) this.insertVersion(tx, v);
     this.closedVersions.length = 0;
+    for (const [id, position, a] of this.amendments) {
+      tx.run(INSERT_AMENDMENT, [id, position, a.title, a.doc_title, a.lead_units, a.cooperating_units, a.task_deadline]);
+    }
+    this.amendments.length = 0;
     for (const e of this.touched) {
       if (e.newItem) {
         const row: Record<(typeof ITEM_COLUMNS)[number], SqlValue> = {
-          ...e.newItem,
+          ...e.opened,
           id: e.id,
+          first_position: e.firstPosition,
           min_occurred_ms: e.minOccurredMs,
           unit_id: e.unitId,
           unit_position: e.unitPosition,
+          removed_position: e.removed?.position ?? null,
+          removed_ms: e.removed?.ms ?? null,
         };
         tx.run(INSERT_ITEM, ITEM_COLUMNS.map((c) => row[c]));
-        e.newItem = null;
+        e.newItem = false;
       } else if (e.itemChanged) {
-        tx.run(TOUCH_ITEM, [e.unitId, e.unitPosition, e.minOccurredMs, e.id]);
+        tx.run(TOUCH_ITEM, [e.unitId, e.unitPosition, e.minOccurredMs, e.removed?.position ?? null, e.removed?.ms ?? null, e.id]);
       }
       e.itemChanged = false;
-      if (e.headChanged) tx.run(UPSERT_HEAD, [e.id, JSON.stringify(e.loop), e.taskStatus, e.narrativeFrom, e.currentFrom]);
+      if (e.headChanged) tx.run(UPSERT_HEAD, [e.id, JSON.stringify(e.loop), e.taskStatus, e.narrativeFrom, e.staticsFrom, e.currentFrom]);
       e.headChanged = false;
       if (e.current) {
         e.currentRowid = this.insertVersion(tx, e.current);
@@ -480,24 +600,41 @@ class LedgerWriter implements BulkWriter {
 
   private find(tx: ProjectionTx, key: string): Entry | undefined {
     const cached = this.entries.get(key);
-    if (cached || this.mode === 'rebuild') return cached;
-    const r = tx.get<{
-      id: number;
-      task_id: string | null;
-      unit_id: string | null;
-      unit_position: string | null;
-      min_occurred_ms: number;
-      loop: string;
-      task_status: TaskStatus | null;
-      narrative_from: string | null;
-      current_from: string;
-      current_rowid: string;
-    }>(LOAD_ENTRY, [key]);
+    // Removed in this batch (not yet written as removed): gone, unless added back (then cached).
+    if (cached || this.mode === 'rebuild' || this.removedKeys.has(key)) return cached;
+    const r = tx.get<
+      Statics & {
+        id: number;
+        unit_id: string | null;
+        unit_position: string | null;
+        min_occurred_ms: number;
+        loop: string;
+        task_status: TaskStatus | null;
+        narrative_from: string | null;
+        current_from: string;
+        current_rowid: string;
+        statics_from: string | null;
+        a_title: string;
+        a_doc_title: string | null;
+        a_lead_units: string;
+        a_cooperating_units: string;
+        a_task_deadline: string | null;
+      }
+    >(LOAD_ENTRY, [key]);
     if (!r) return undefined;
+    const opened = Object.fromEntries(STATIC_COLUMNS.map((c) => [c, r[c]])) as unknown as Statics;
     const entry: Entry = {
       id: r.id,
       taskId: r.task_id,
-      newItem: null,
+      opened,
+      newItem: false,
+      firstPosition: 0n, // only written for new items
+      statics:
+        r.statics_from === null
+          ? amendable(opened)
+          : { title: r.a_title, doc_title: r.a_doc_title, lead_units: r.a_lead_units, cooperating_units: r.a_cooperating_units, task_deadline: r.a_task_deadline },
+      staticsFrom: r.statics_from === null ? null : BigInt(r.statics_from),
+      removed: null,
       unitId: r.unit_id,
       unitPosition: r.unit_position === null ? null : BigInt(r.unit_position),
       minOccurredMs: r.min_occurred_ms,
@@ -520,9 +657,19 @@ class LedgerWriter implements BulkWriter {
       keys =
         this.mode === 'rebuild'
           ? []
-          : tx.all<{ key: string }>(`SELECT key FROM ledger_items WHERE task_id = ? AND kind = 'task' ORDER BY id`, [taskId]).map((r) => r.key);
+          : tx.all<{ key: string }>(`SELECT key FROM ledger_items WHERE task_id = ? AND kind = 'task' AND removed_position IS NULL ORDER BY id`, [taskId]).map((r) => r.key);
       this.tasks.set(taskId, keys);
     }
     return keys.map((k) => this.find(tx, k)!);
   }
+}
+
+/** The ledger_items columns an item opens with (its static row, without positions). */
+const STATIC_COLUMNS = [
+  'key', 'kind', 'task_id', 'issue_id', 'doc_number', 'doc_title', 'item_path', 'title', 'category', 'urgency',
+  'reporting_unit', 'park_id', 'supervising_office', 'lead_units', 'cooperating_units', 'task_deadline',
+] as const satisfies readonly (keyof Statics)[];
+
+function amendable(s: Statics): AmendableStatics {
+  return { title: s.title, doc_title: s.doc_title, lead_units: s.lead_units, cooperating_units: s.cooperating_units, task_deadline: s.task_deadline };
 }

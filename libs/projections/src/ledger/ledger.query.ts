@@ -54,16 +54,26 @@ interface Row extends LoopItemColumns<number> {
   recorded_at: string;
 }
 
+/** A column an amendment may change, as in force at the version `v` (see NARRATIVE for `a`). */
+function amended(column: 'doc_title' | 'title' | 'lead_units' | 'cooperating_units' | 'task_deadline'): string {
+  return `CASE WHEN v.statics_from IS NULL THEN i.${column} ELSE a.${column} END AS ${column}`;
+}
+
 const COLUMNS = `
-  i.id AS seq, i.key, i.kind, i.task_id, i.issue_id, i.doc_number, i.doc_title, i.item_path, i.title, i.category,
-  i.urgency, i.reporting_unit, i.park_id, i.supervising_office, i.lead_units, i.cooperating_units, i.task_deadline,
+  i.id AS seq, i.key, i.kind, i.task_id, i.issue_id, i.doc_number, ${amended('doc_title')}, i.item_path, ${amended('title')}, i.category,
+  i.urgency, i.reporting_unit, i.park_id, i.supervising_office, ${amended('lead_units')}, ${amended('cooperating_units')}, ${amended('task_deadline')},
   CAST(v.valid_from_position AS TEXT) AS valid_from_position, CAST(v.valid_to_position AS TEXT) AS valid_to_position, v.status, v.task_status, v.unit_id, v.deadline, v.percent,
   v.progress_reports, v.notes, v.rework_count, v.extension_count, v.reopen_count, v.pending_extension,
   v.requested_deadline, v.submitted_by_unit, v.submitted_at, v.closed_at, n.narrative, n.occurred_at AS narrative_at,
   v.event_type, v.recorded_at, v.occurred_at`;
 
-/** The version that carries a version's latest narrative (itself, for a report). */
-const NARRATIVE = 'LEFT JOIN ledger_versions n ON n.item_id = v.item_id AND n.valid_from_position = v.narrative_from';
+/**
+ * The version that carries a version's latest narrative (itself, for a report), and the amendment whose columns
+ * are in force at the version (none: the columns as the item opened, in ledger_items).
+ */
+const NARRATIVE =
+  'LEFT JOIN ledger_versions n ON n.item_id = v.item_id AND n.valid_from_position = v.narrative_from ' +
+  'LEFT JOIN ledger_amendments a ON a.item_id = v.item_id AND a.position = v.statics_from';
 
 /** `i.first_position <= @p` → `+i.first_position <= @p`: the condition without its index (SQLite's unary +). */
 function unindexed(condition: string): string {
@@ -299,13 +309,15 @@ export class LedgerQuery {
   }
 
   private plan(r: Resolved, f: LedgerFilter): Plan {
+    // Existence: opened by @p and not removed by an amendment by then (on the effective axis: by @t, below).
     const items = ['i.first_position <= @p'];
+    if (r.t === null) items.push('(i.removed_position IS NULL OR i.removed_position > @p)');
     const versions: string[] = [];
     const params: Record<string, string | number | bigint> = { p: r.p };
     let seek = 'SELECT s.rowid FROM ledger_versions s WHERE s.item_id = i.id AND s.valid_from_position <= @p';
     if (r.t !== null) {
       // An item none of whose versions took effect by @t did not exist then.
-      items.push('i.min_occurred_ms <= @t');
+      items.push('i.min_occurred_ms <= @t', '(i.removed_ms IS NULL OR i.removed_ms > @t)');
       seek += ' AND s.occurred_ms <= @t';
       params.t = r.t;
     }
@@ -334,8 +346,11 @@ export class LedgerQuery {
     }
     if (f.involvesUnit !== undefined) {
       versions.push(
-        '(v.unit_id = @involves OR EXISTS (SELECT 1 FROM json_each(i.lead_units) WHERE value = @involves)' +
-          ' OR EXISTS (SELECT 1 FROM json_each(i.cooperating_units) WHERE value = @involves))',
+        '(v.unit_id = @involves OR EXISTS (SELECT 1 FROM json_each(' +
+          unitsAtVersion('lead_units') +
+          ') WHERE value = @involves) OR EXISTS (SELECT 1 FROM json_each(' +
+          unitsAtVersion('cooperating_units') +
+          ') WHERE value = @involves))',
       );
       params.involves = f.involvesUnit;
     }
@@ -483,4 +498,9 @@ export class LedgerQuery {
     }
     return s;
   }
+}
+
+/** A unit list (JSON) of the item as in force at the version `v`: amended, or as opened. */
+function unitsAtVersion(column: 'lead_units' | 'cooperating_units'): string {
+  return `CASE WHEN v.statics_from IS NULL THEN i.${column} ELSE (SELECT x.${column} FROM ledger_amendments x WHERE x.item_id = v.item_id AND x.position = v.statics_from) END`;
 }

@@ -49,6 +49,10 @@ export function registerTask(
 
 export const share = (taskId: string, unitId: string) => ({ taskId, unitId });
 
+/** 修订: a revised document changes a registered task. */
+export const amendTask = (taskId: string, at: string, amendments: Omit<CommandOf<'AmendTask'>['data'], 'taskId' | 'reason'>, reason = '郑政办〔2021〕40号 修订') =>
+  command('AmendTask', supervisor, at, { taskId, reason, ...amendments });
+
 export const assignShare = (taskId: string, unitId: string, at: string, deadline?: string) =>
   command('AssignShare', supervisor, at, { ...share(taskId, unitId), ...(deadline ? { deadline } : {}) });
 export const acknowledgeShare = (taskId: string, unitId: string, at: string) =>
