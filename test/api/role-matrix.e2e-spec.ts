@@ -1,4 +1,7 @@
-import { enc, OFFICE, startTestApp, TestApp } from './support/test-app';
+import request from 'supertest';
+import { mintToken } from '@duban/access';
+import type { Role } from '@duban/domain/decider';
+import { enc, OFFICE, SECRET, startTestApp, TestApp } from './support/test-app';
 
 /**
  * Every endpoint tried by every role. Each endpoint gets a fresh item in the
@@ -19,7 +22,7 @@ interface Endpoint {
   /** 'create' and 'none' need no existing item. */
   kind: 'task' | 'issue' | 'create' | 'none';
   stage: Stage;
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   path: (id: string) => string;
   /** A fixed body, or a fresh unit / alias name for each call. */
   body?: Record<string, unknown> | 'unit' | 'alias';
@@ -73,6 +76,9 @@ const ENDPOINTS: Endpoint[] = [
   { name: 'GET /units/resolve', kind: 'none', stage: 'registered', method: 'get', path: () => `/api/v1/units/resolve?names=${enc('市财政局、编办、各开发区')}`, allowed: { ...readers, otherUnit: 200 } },
   { name: 'POST /units', kind: 'none', stage: 'registered', method: 'post', path: () => '/api/v1/units', body: 'unit', allowed: { admin: 201 } },
   { name: 'POST /units/:id/aliases', kind: 'none', stage: 'registered', method: 'post', path: () => `/api/v1/units/${enc(OWN)}/aliases`, body: 'alias', allowed: { admin: 201 } },
+  { name: 'GET /units/groups', kind: 'none', stage: 'registered', method: 'get', path: () => '/api/v1/units/groups', allowed: { ...readers, otherUnit: 200 } },
+  { name: 'GET /units/groups/:id', kind: 'none', stage: 'registered', method: 'get', path: () => `/api/v1/units/groups/${enc('各产业集聚区')}`, allowed: { ...readers, otherUnit: 200 } },
+  { name: 'PUT /units/groups/:id/members', kind: 'none', stage: 'registered', method: 'put', path: () => `/api/v1/units/groups/${enc('市制造业高质量发展工作领导小组成员单位')}/members`, body: { members: ['市工信局', '市发展改革委', '市财政局'] }, allowed: { admin: 200 } },
 ];
 
 describe('role × endpoint matrix', () => {
@@ -81,11 +87,22 @@ describe('role × endpoint matrix', () => {
   beforeAll(async () => (t = await startTestApp()));
   afterAll(() => t.close());
 
-  const client = (who: Who) =>
-    who === 'anonymous' ? t.as(null)
-    : who === 'ownUnit' ? t.as('unit', OWN, '登封联络员')
-    : who === 'otherUnit' ? t.as('unit', OTHER, '巩义联络员')
-    : t.as(who, who === 'supervisor' ? OFFICE : who === 'auditor' ? '市审计局' : '市政府办公厅', `${who}-1`);
+  /** The actor each caller is (null: no token). */
+  const actorOf = (who: Who): { role: Role; unitId: string; userId: string } | null =>
+    who === 'anonymous' ? null
+    : who === 'ownUnit' ? { role: 'unit', unitId: OWN, userId: '登封联络员' }
+    : who === 'otherUnit' ? { role: 'unit', unitId: OTHER, userId: '巩义联络员' }
+    : { role: who, unitId: who === 'supervisor' ? OFFICE : who === 'auditor' ? '市审计局' : '市政府办公厅', userId: `${who}-1` };
+  const client = (who: Who) => {
+    const actor = actorOf(who);
+    return actor === null ? t.as(null) : t.as(actor.role, actor.unitId, actor.userId);
+  };
+  /** PUT as the caller (the test client has get and post only). */
+  const put = (who: Who, url: string) => {
+    const actor = actorOf(who);
+    const r = request(t.app.getHttpServer()).put(url);
+    return actor === null ? r : r.set('Authorization', `Bearer ${mintToken(actor, SECRET)}`);
+  };
 
   /** A fresh task or issue for OWN, driven by its legitimate actors to `stage`. */
   async function itemAt(kind: 'task' | 'issue', stage: Stage): Promise<string> {
@@ -135,7 +152,10 @@ describe('role × endpoint matrix', () => {
     const seen: Record<string, number> = {};
     for (const who of [...refused, ...EVERYONE.filter((w) => e.allowed[w] !== undefined)]) {
       const c = client(who);
-      const res = e.method === 'get' ? await c.get(e.path(id)) : await c.post(e.path(id)).send(bodyFor());
+      const res =
+        e.method === 'get' ? await c.get(e.path(id))
+        : e.method === 'put' ? await put(who, e.path(id)).send(bodyFor())
+        : await c.post(e.path(id)).send(bodyFor());
       seen[who] = res.status;
       if (res.status >= 400) expect(res.body.statusCode).toBe(res.status);
       if (e.allowed[who] === undefined && (e.kind === 'task' || e.kind === 'issue')) expect(await versionOf(e.kind, id)).toBe(before); // refused: nothing written

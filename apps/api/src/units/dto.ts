@@ -6,6 +6,8 @@ import { ActionDto } from '../common/dto';
 
 const NAME_MAX = 100;
 const ALIASES_MAX = 50;
+/** A group holds at most this many members (the registry has a few hundred units). */
+const MEMBERS_MAX = 500;
 
 export class AddUnitDto extends ActionDto {
   @ApiProperty({
@@ -65,6 +67,27 @@ export class AddUnitAliasDto extends ActionDto {
   @IsString()
   @MaxLength(NAME_MAX)
   alias!: string;
+}
+
+export class SetGroupMembersDto extends ActionDto {
+  @ApiProperty({
+    type: [String],
+    description:
+      'The members from now on (the list replaces the current one): unit ids or any name of a unit in the registry, resolved exactly (in the group\'s scope when it has one); ' +
+      'a group with known members stands for its units. At least one (422 otherwise); every name that does not resolve is listed (422 UnresolvedMemberNames).',
+    example: ['郑州高新区', '郑州经开区', '郑州航空港区', '巩义市', '新郑市', '登封市', '中牟县'],
+  })
+  @IsArray()
+  @ArrayMaxSize(MEMBERS_MAX)
+  @IsString({ each: true })
+  @MaxLength(NAME_MAX, { each: true })
+  members!: string[];
+
+  @ApiPropertyOptional({ description: 'Where the list comes from (a document, a decision of the office); recorded in the event', example: '市发展改革委 2019年省级产业集聚区名单' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
 }
 
 export class ResolveNamesDto {

@@ -7,7 +7,7 @@ import { CommandExecutor } from '@duban/application';
 import type { CommandEnvelope } from '@duban/application';
 import type { Actor } from '@duban/domain/decider';
 import { UnitRegistry, UnitRegistryReplayError, unitRegistryDecider } from '@duban/domain/units';
-import type { AddUnit, AddUnitAlias, UnitRegistryCommand } from '@duban/domain/units';
+import type { AddUnit, AddUnitAlias, SetGroupMembers, UnitRegistryCommand } from '@duban/domain/units';
 import { SqliteEventStore } from '@duban/eventstore';
 import type { EventStore, Subscription } from '@duban/eventstore';
 import { liveRegistry, UnitsService } from './units.service';
@@ -28,6 +28,8 @@ const addUnit = (id: string, aliases: string[] = []): AddUnit => ({
   data: { id, kind: 'department', parent: '郑州市人民政府', aliases },
 });
 const addAlias = (unitId: string, alias: string): AddUnitAlias => ({ type: 'AddUnitAlias', at: new Date().toISOString(), actor: admin, data: { unitId, alias } });
+
+const setMembers = (groupId: string, members: string[]): SetGroupMembers => ({ type: 'SetGroupMembers', at: new Date().toISOString(), actor: admin, data: { groupId, members } });
 
 /** Another process writing to the same store (it has no UnitsService of ours). */
 const elsewhere = (store: EventStore) => (command: UnitRegistryCommand) =>
@@ -119,6 +121,19 @@ describe('UnitsService', () => {
     expect(units.streamVersion).toBe(2n);
     expect(units.current.get('市信访局')!.aliases).toEqual(['市信访办']);
     expect(units.current.resolve('市退役军人事务局')?.unitId).toBe('市退役军人局');
+  });
+
+  it("group members set by another writer are followed, and are in the fold at start-up", async () => {
+    const units = await start();
+    expect(units.current.resolveList('各产业集聚区').unresolved).toHaveLength(1);
+    await elsewhere(store)(addUnit('郑州市白沙产业集聚区管委会'));
+    await elsewhere(store)(setMembers('各产业集聚区', ['郑州市白沙产业集聚区管委会', '中牟县']));
+    await eventually(() => units.current.membersOf('各产业集聚区') !== null);
+    expect(units.current.resolveList('市商务局、各产业集聚区').units).toEqual(['市商务局', '郑州市白沙产业集聚区管委会', '中牟县']);
+    expect(units.streamVersion).toBe(1n);
+    const later = await start();
+    expect(later.current.membersOf('各产业集聚区')).toEqual(['郑州市白沙产业集聚区管委会', '中牟县']);
+    expect(later.current.membersSource('各产业集聚区')).toBe('set');
   });
 
   it('an event this seed contradicts stops the start-up, naming it', async () => {

@@ -78,7 +78,7 @@ export class UnitsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Runs an AddUnit / AddUnitAlias command against the `unit-registry` stream
+   * Runs an AddUnit / AddUnitAlias / SetGroupMembers command against the `unit-registry` stream
    * and makes its result the current registry (unless the registry has already
    * moved past it, e.g. on a replayed idempotent retry).
    */

@@ -7,6 +7,7 @@ export { LIST_SEPARATORS, UNIT_CATEGORIES, UNIT_KINDS, UnitDataError, normalizeU
 export type { Group, GroupEntry, Unit, UnitCategory, UnitEntry, UnitKind, UnitRegistryData } from './unit-data';
 export { UnitRegistry, UnknownUnitError } from './unit-registry';
 export type {
+  GroupMembersSource,
   NameLookup,
   ResolveOptions,
   ResolvedList,
@@ -20,6 +21,7 @@ export type {
 export {
   UNIT_ADDED,
   UNIT_ALIAS_ADDED,
+  UNIT_GROUP_MEMBERS_SET,
   UNIT_REGISTRY_EVENT_TYPES,
   UNIT_REGISTRY_STREAM,
   decideUnitRegistry,
@@ -28,6 +30,18 @@ export {
   isUnitRegistryEventType,
   unitRegistryDecider,
 } from './registry-decider';
-export type { AddUnit, AddUnitAlias, AddUnitData, UnitAdded, UnitAliasAdded, UnitRegistryCommand, UnitRegistryEvent } from './registry-decider';
-export { UnitNameTaken, UnitNotFound, UnitRegistryReplayError } from './registry-errors';
+export type {
+  AddUnit,
+  AddUnitAlias,
+  AddUnitData,
+  GroupMembersSet,
+  GroupMembersSetData,
+  SetGroupMembers,
+  SetGroupMembersData,
+  UnitAdded,
+  UnitAliasAdded,
+  UnitRegistryCommand,
+  UnitRegistryEvent,
+} from './registry-decider';
+export { GroupMembersFixed, UnitGroupNotFound, UnitNameTaken, UnitNotFound, UnitRegistryReplayError, UnresolvedMemberNames } from './registry-errors';
 export type { NameHolder } from './registry-errors';

@@ -10,6 +10,10 @@
  *       zhengzhou-units.json (names in normal form, empty lists left out), so an
  *       addition can later be folded into the seed file as is.
  * - AddUnitAlias { unitId, alias } → unit.alias_added.v1 { unitId, alias }.
+ * - SetGroupMembers { groupId, members, note? } → unit.group_members_set.v1
+ *     { groupId, members (unit ids), previous (unit ids, or null when unknown), note? }:
+ *     an office says who the members of a group are that the seeds name without
+ *     listing them ("各产业集聚区"). See "Setting a group's members" below.
  *
  * Names are normalised first (normalizeUnitName: half-width parentheses, no
  * whitespace, ASCII digits), as `withAlias` does, and recorded in normal form.
@@ -22,6 +26,24 @@
  * unit.added.v1 whose id the seed now holds, or an alias the unit already has,
  * is skipped (the seed wins). An event the seed contradicts (its alias now
  * names another unit, its parent is gone) throws UnitRegistryReplayError.
+ *
+ * Setting a group's members (SetGroupMembers):
+ * - Only a group whose members the registry data leaves open (`"members": null`
+ *   in zhengzhou-units.json: 各产业集聚区, 市制造业高质量发展工作领导小组成员单位,
+ *   市高质量发展领导小组成员单位, 郑州高新区各审批业务部门) may be set, and set again
+ *   (the list replaces the previous one). Groups defined by a ranking category
+ *   (开发区 / 县市 / 市内区 = 四个开发区 / 六县市 / …) or by a member list (市内五区,
+ *   各区县(市), 各开发区、区县(市) …) are fixed: GroupMembersFixed (409).
+ * - `groupId` is a group id (an alias → UnitGroupNotFound naming the id, 404).
+ * - Each member is a unit id or any name of a unit (resolved exactly, in the
+ *   group's scope when it has one, so a zone's local names work), or a group with
+ *   known members (expanded into its unit ids). Unresolved names →
+ *   UnresolvedMemberNames listing each with its index (422); nothing is guessed.
+ *   A unit named twice counts once; the group itself, an empty list or a
+ *   non-string → InvalidCommandData (422). The members cannot be set back to unknown.
+ * - The same set of units as now (order aside) → no event.
+ * - Replaying: a group the seed now defines is skipped (the seed wins); a group
+ *   or member unit the seed no longer has throws UnitRegistryReplayError.
  */
 import type { Command, Decider, DomainEvent } from '../decider/decider';
 import { assertNever } from '../decider/decider';
@@ -30,14 +52,23 @@ import { checkEnvelope, requireRole } from '../decider/guards';
 import { UnitDataError, normalizeUnitName } from './unit-data';
 import type { UnitCategory, UnitEntry, UnitKind } from './unit-data';
 import { UnitRegistry, UnknownUnitError } from './unit-registry';
+import type { UnresolvedName } from './unit-registry';
 import type { NameHolder } from './registry-errors';
-import { UnitNameTaken, UnitNotFound, UnitRegistryReplayError } from './registry-errors';
+import {
+  GroupMembersFixed,
+  UnitGroupNotFound,
+  UnitNameTaken,
+  UnitNotFound,
+  UnitRegistryReplayError,
+  UnresolvedMemberNames,
+} from './registry-errors';
 
 /** The one stream holding every run-time change to the unit registry. */
 export const UNIT_REGISTRY_STREAM = 'unit-registry';
 
 export const UNIT_ADDED = 'unit.added.v1';
 export const UNIT_ALIAS_ADDED = 'unit.alias_added.v1';
+export const UNIT_GROUP_MEMBERS_SET = 'unit.group_members_set.v1';
 
 // ------------------------------------------------------------------ commands
 
@@ -58,16 +89,34 @@ export interface AddUnitData {
 
 export type AddUnit = Command<'AddUnit', AddUnitData>;
 export type AddUnitAlias = Command<'AddUnitAlias', { readonly unitId: string; readonly alias: string }>;
-export type UnitRegistryCommand = AddUnit | AddUnitAlias;
+export interface SetGroupMembersData {
+  /** The group's id (not an alias): 各产业集聚区. */
+  readonly groupId: string;
+  /** Unit ids or names (a group with known members stands for its units); at least one. */
+  readonly members: readonly string[];
+  /** Where the list comes from (a document, a decision of the office). */
+  readonly note?: string;
+}
+export type SetGroupMembers = Command<'SetGroupMembers', SetGroupMembersData>;
+export type UnitRegistryCommand = AddUnit | AddUnitAlias | SetGroupMembers;
 
 // ------------------------------------------------------------------ events
 
 /** data: the unit as a line of zhengzhou-units.json (normal form; absent fields left out). */
 export type UnitAdded = DomainEvent<typeof UNIT_ADDED, UnitEntry>;
 export type UnitAliasAdded = DomainEvent<typeof UNIT_ALIAS_ADDED, { readonly unitId: string; readonly alias: string }>;
-export type UnitRegistryEvent = UnitAdded | UnitAliasAdded;
+export interface GroupMembersSetData {
+  readonly groupId: string;
+  /** The members from now on: unit ids, deduplicated, in the order given. */
+  readonly members: readonly string[];
+  /** The members before: unit ids, or null when they were unknown. */
+  readonly previous: readonly string[] | null;
+  readonly note?: string;
+}
+export type GroupMembersSet = DomainEvent<typeof UNIT_GROUP_MEMBERS_SET, GroupMembersSetData>;
+export type UnitRegistryEvent = UnitAdded | UnitAliasAdded | GroupMembersSet;
 
-export const UNIT_REGISTRY_EVENT_TYPES: readonly UnitRegistryEvent['type'][] = [UNIT_ADDED, UNIT_ALIAS_ADDED];
+export const UNIT_REGISTRY_EVENT_TYPES: readonly UnitRegistryEvent['type'][] = [UNIT_ADDED, UNIT_ALIAS_ADDED, UNIT_GROUP_MEMBERS_SET];
 
 export function isUnitRegistryEventType(type: string): type is UnitRegistryEvent['type'] {
   return (UNIT_REGISTRY_EVENT_TYPES as readonly string[]).includes(type);
@@ -83,6 +132,8 @@ export function decideUnitRegistry(command: UnitRegistryCommand, state: UnitRegi
       return [addUnit(command, state)];
     case 'AddUnitAlias':
       return [addAlias(command, state)];
+    case 'SetGroupMembers':
+      return setGroupMembers(command, state);
     default:
       return assertNever(command, 'unit registry command');
   }
@@ -159,6 +210,61 @@ function addAlias(command: AddUnitAlias, registry: UnitRegistry): UnitAliasAdded
   return { type: UNIT_ALIAS_ADDED, data: { unitId: d.unitId, alias } };
 }
 
+function setGroupMembers(command: SetGroupMembers, registry: UnitRegistry): GroupMembersSet[] {
+  const c = command.type;
+  const d = (command.data ?? {}) as Partial<Record<keyof SetGroupMembersData, unknown>>;
+  const groupId = requireName(c, 'groupId', d.groupId);
+  const group = registry.getGroup(groupId);
+  if (group === undefined) throw groupNotFound(c, groupId, registry);
+  const source = registry.membersSource(groupId)!;
+  if (source === 'category' || source === 'listed') throw new GroupMembersFixed(c, groupId, source, group.members ?? []);
+
+  if (!Array.isArray(d.members)) throw new InvalidCommandData(c, 'members', 'must be a list of unit ids or names');
+  if (d.members.length === 0) throw new InvalidCommandData(c, 'members', 'must name at least one unit (members cannot be set back to unknown)');
+  if (d.note !== undefined && typeof d.note !== 'string') throw new InvalidCommandData(c, 'note', 'must be a string');
+  const names = d.members.map((v: unknown, i) => requireName(c, `members[${i}]`, v));
+
+  // Each name exactly, in the group's scope when it has one; a group stands for its units.
+  const scope = group.scope === null ? {} : { scope: group.scope };
+  const members: string[] = [];
+  const unresolved: UnresolvedName[] = [];
+  names.forEach((name, index) => {
+    const written = (d.members as unknown[])[index] as string;
+    const found = registry.lookup(name, scope);
+    if (found === null) {
+      unresolved.push({ name: written.trim(), index, reason: 'unknown' });
+    } else if (found.type === 'unit') {
+      if (!members.includes(found.unitId)) members.push(found.unitId);
+    } else if (found.groupId === groupId) {
+      throw new InvalidCommandData(c, `members[${index}]`, `"${written.trim()}" is the group itself`);
+    } else if (found.members === null) {
+      unresolved.push({ name: written.trim(), index, reason: 'group-members-unknown', groupId: found.groupId });
+    } else {
+      for (const id of found.members) if (!members.includes(id)) members.push(id);
+    }
+  });
+  if (unresolved.length > 0) throw new UnresolvedMemberNames(c, groupId, unresolved);
+
+  const previous = group.members;
+  if (previous !== null && previous.length === members.length && members.every((id) => previous.includes(id))) return []; // the same units: nothing to record
+  try {
+    registry.withGroupMembers(groupId, members);
+  } catch (err) {
+    if (err instanceof UnitDataError) throw invalid(c, err);
+    throw err;
+  }
+  const note = typeof d.note === 'string' && d.note.trim() !== '' ? { note: d.note } : {};
+  return [{ type: UNIT_GROUP_MEMBERS_SET, data: { groupId, members, previous: previous === null ? null : [...previous], ...note } }];
+}
+
+/** 404 for a group id, naming the id when a group's name (or a unit) was given instead. */
+function groupNotFound(command: string, name: string, registry: UnitRegistry): UnitGroupNotFound {
+  const named = registry.groups.find((g) => g.aliases.includes(name) || g.localAliases.includes(name));
+  if (named !== undefined) return new UnitGroupNotFound(command, name, named.id);
+  const unit = registry.resolve(name);
+  return new UnitGroupNotFound(command, name, undefined, unit?.unitId);
+}
+
 // ------------------------------------------------------------------ evolve
 
 export function evolveUnitRegistry(state: UnitRegistry, event: UnitRegistryEvent): UnitRegistry {
@@ -170,6 +276,12 @@ export function evolveUnitRegistry(state: UnitRegistry, event: UnitRegistryEvent
       const { unitId, alias } = event.data;
       if (state.get(unitId)?.aliases.includes(alias)) return state; // already in the seed
       return replay(event.type, () => state.withAlias(unitId, alias));
+    }
+    case UNIT_GROUP_MEMBERS_SET: {
+      const { groupId, members } = event.data;
+      const source = state.membersSource(groupId);
+      if (source === 'category' || source === 'listed') return state; // the seed defines them now: the seed wins
+      return replay(event.type, () => state.withGroupMembers(groupId, members));
     }
     default:
       return assertNever(event, 'unit registry event');

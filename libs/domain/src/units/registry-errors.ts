@@ -10,8 +10,18 @@
  * - InvalidCommandData     'invalid' → 422 (from decider/errors): everything else
  *   the registry's validation rejects — unknown parent, unknown kind or ranking
  *   group, an empty name, an alias listed twice, a local alias on a root …
+ *
+ * SetGroupMembers adds:
+ * - {@link UnitGroupNotFound}      'not_found' → 404: no group has this id.
+ * - {@link GroupMembersFixed}      'conflict'  → 409: the group's members are fixed by
+ *   the registry data (a ranking category, or a member list); only groups the
+ *   data names without members (`"members": null`) may be given members.
+ * - {@link UnresolvedMemberNames}  'invalid'   → 422: names in `members` that are no
+ *   unit (or group with known members) of the registry, each with its index and reason.
+ * - InvalidCommandData 422: an empty list, a name that is not a string, the group itself.
  */
 import { DomainError } from '../decider/errors';
+import type { UnresolvedName } from './unit-registry';
 
 /** What already answers to a name: a unit or a named group, by id. */
 export interface NameHolder {
@@ -51,6 +61,68 @@ export class UnitNotFound extends DomainError {
     readonly didYouMean?: string,
   ) {
     super(command, `${command}: unit "${unitId}" does not exist${didYouMean === undefined ? '' : `; "${unitId}" is a name of "${didYouMean}", use the id`}`);
+  }
+}
+
+/** The group the command is about does not exist (ids only: a group's alias names the id to use). */
+export class UnitGroupNotFound extends DomainError {
+  readonly kind = 'not_found';
+  constructor(
+    command: string,
+    readonly groupId: string,
+    /** When `groupId` is not an id but a name (alias or local alias) of a group: the id to use instead. */
+    readonly didYouMean?: string,
+    /** When `groupId` names a unit, not a group: that unit's id. */
+    readonly unitId?: string,
+  ) {
+    super(
+      command,
+      `${command}: group "${groupId}" does not exist` +
+        (didYouMean !== undefined
+          ? `; "${groupId}" is a name of group "${didYouMean}", use the id`
+          : unitId !== undefined
+            ? `; "${groupId}" names the unit "${unitId}", not a group`
+            : ''),
+    );
+  }
+}
+
+/** The group's members are fixed by the registry data; they are not set by a command. */
+export class GroupMembersFixed extends DomainError {
+  readonly kind = 'conflict';
+  constructor(
+    command: string,
+    readonly groupId: string,
+    /** How the data defines them: 'category' (the units of a ranking group) or 'listed' (a member list). */
+    readonly definedBy: 'category' | 'listed',
+    /** The members as they are (unit ids). */
+    readonly members: readonly string[],
+  ) {
+    super(
+      command,
+      `${command}: the members of group "${groupId}" are fixed by the registry data (` +
+        (definedBy === 'category'
+          ? `the units whose ranking group is ${groupId}; a new unit joins it through AddUnit's group`
+          : 'its member list in zhengzhou-units.json') +
+        '); only a group named without members ("members": null) can be given members',
+    );
+  }
+}
+
+/** Names given as members that do not resolve in the registry (nothing is guessed). */
+export class UnresolvedMemberNames extends DomainError {
+  readonly kind = 'invalid';
+  constructor(
+    command: string,
+    readonly groupId: string,
+    /** Each name as given, its index in `members`, and why: 'unknown', or 'group-members-unknown' (a group without members). */
+    readonly unresolved: readonly UnresolvedName[],
+  ) {
+    super(
+      command,
+      `${command}.members: ${unresolved.length === 1 ? 'a name does' : `${unresolved.length} names do`} not resolve in the unit registry: ` +
+        unresolved.map((u) => `"${u.name}" (members[${u.index}], ${u.reason === 'unknown' ? 'no unit or group has this name' : `group "${u.groupId}" has no known members`})`).join(', '),
+    );
   }
 }
 

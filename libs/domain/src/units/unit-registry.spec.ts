@@ -318,3 +318,53 @@ describe('immutable additions', () => {
     expect(UnitRegistry.fromData(registry.toData()).toData()).toEqual(registry.toData());
   });
 });
+
+describe('group members set at run time (withGroupMembers)', () => {
+  const CLUSTERS = '各产业集聚区';
+  const hosts = ['郑州高新区', '郑州经开区', '新郑市', '中牟县'];
+
+  it('where the members come from; only groups the data names without members are settable', () => {
+    expect(registry.membersSource('开发区')).toBe('category');
+    expect(registry.membersSource('市内五区')).toBe('listed');
+    expect(registry.membersSource('各开发区、区县(市)')).toBe('listed');
+    expect(registry.membersSource(CLUSTERS)).toBe('unknown');
+    expect(registry.membersSource('市工信局')).toBeUndefined();
+    expect(registry.groups.filter((g) => registry.membersSettable(g.id)).map((g) => g.id)).toEqual([
+      '各产业集聚区',
+      '市制造业高质量发展工作领导小组成员单位',
+      '市高质量发展领导小组成员单位',
+      '郑州高新区各审批业务部门',
+    ]);
+    expect(registry.getGroup(CLUSTERS)).toMatchObject({ id: CLUSTERS, members: null });
+    expect(registry.getGroup('各开发区')).toBeUndefined(); // an alias, not an id
+  });
+
+  it('a new registry resolves the group to its members; the old one is left alone', () => {
+    const next = registry.withGroupMembers(CLUSTERS, hosts);
+    expect(next.membersOf(CLUSTERS)).toEqual(hosts);
+    expect(next.membersSource(CLUSTERS)).toBe('set');
+    expect(next.resolveList('市商务局、各产业集聚区')).toMatchObject({ units: ['市商务局', ...hosts], unresolved: [] });
+    expect(registry.membersOf(CLUSTERS)).toBeNull();
+    expect(registry.resolveList(CLUSTERS).unresolved).toEqual([{ name: CLUSTERS, index: 0, reason: 'group-members-unknown', groupId: CLUSTERS }]);
+  });
+
+  it('stays settable through later additions; a data file written from it (toData) holds the list as fixed', () => {
+    const next = registry.withGroupMembers(CLUSTERS, hosts).withUnit({ id: '郑州中原科技城', kind: 'development-zone', parent: '郑州市人民政府' }).withAlias('中牟县', '中牟');
+    expect(next.membersOf(CLUSTERS)).toEqual(hosts);
+    expect(next.membersSettable(CLUSTERS)).toBe(true);
+    expect(next.withGroupMembers(CLUSTERS, ['郑州中原科技城']).membersOf(CLUSTERS)).toEqual(['郑州中原科技城']);
+    const written = UnitRegistry.fromData(JSON.parse(JSON.stringify(next.toData())));
+    expect(written.membersOf(CLUSTERS)).toEqual(hosts);
+    expect(written.membersSource(CLUSTERS)).toBe('listed');
+  });
+
+  it('refuses an unknown or fixed group, an empty list, a member listed twice or not a unit id', () => {
+    expect(() => registry.withGroupMembers('各开发区', hosts)).toThrow(/no group has the id "各开发区"/);
+    expect(() => registry.withGroupMembers('县市', hosts)).toThrow(/fixed by the registry data \(its ranking category\)/);
+    expect(() => registry.withGroupMembers('市内五区', hosts)).toThrow(/fixed by the registry data \(its member list\)/);
+    expect(() => registry.withGroupMembers(CLUSTERS, [])).toThrow(/needs at least one/);
+    expect(() => registry.withGroupMembers(CLUSTERS, ['中牟县', '中牟县'])).toThrow(/member "中牟县" is listed twice/);
+    expect(() => registry.withGroupMembers(CLUSTERS, ['中牟县', '市资划局'])).toThrow(/groups\[\d+\]\.members\[1\] \("各产业集聚区"\): member "市资划局" is not a unit id/);
+    expect(() => registry.withGroupMembers(CLUSTERS, ['开发区'])).toThrow(/member "开发区" is not a unit id/);
+  });
+});

@@ -5,7 +5,8 @@
  *
  * Resolution is exact: a name resolves when, in normal form (see
  * normalizeUnitName), it equals a unit id or alias; an unknown name is reported,
- * never guessed. Pure and immutable: `withUnit`/`withAlias` return a new registry.
+ * never guessed. Pure and immutable: `withUnit`/`withAlias`/`withGroupMembers`
+ * return a new registry.
  */
 import seededData from './zhengzhou-units.json';
 import { LIST_SEPARATORS, UnitDataError, normalizeUnitName, validateUnitData } from './unit-data';
@@ -30,6 +31,16 @@ export interface ResolveOptions {
 }
 
 export type ResolvedVia = 'id' | 'alias' | 'local-alias';
+
+/**
+ * Where a group's members come from:
+ * - 'category': the units whose ranking group is the group's category (开发区 / 县市 / 市内区): fixed by definition;
+ * - 'listed':   listed in the registry data (市内五区, 各开发区、区县(市) …): fixed by definition;
+ * - 'unknown':  the data names the group without its members (`"members": null`) and nobody has set them;
+ * - 'set':      the data leaves them open and they were set since (`withGroupMembers`, i.e. SetGroupMembers).
+ * Only 'unknown' and 'set' groups may be given members (see {@link UnitRegistry.membersSettable}).
+ */
+export type GroupMembersSource = 'category' | 'listed' | 'unknown' | 'set';
 
 export interface ResolvedUnit {
   readonly unitId: string;
@@ -118,7 +129,16 @@ export class UnitRegistry {
   private readonly groupById: ReadonlyMap<string, Group>;
   private readonly childIds: ReadonlyMap<string, readonly string[]>;
 
-  private constructor(private readonly data: ValidatedUnitData) {
+  /**
+   * @param openGroups ids of the groups whose members the data this registry was
+   *   first built from leaves open (`"members": null`); carried unchanged through
+   *   `withUnit` / `withAlias` / `withGroupMembers`, so a group whose members were
+   *   set at run time stays settable, and a group the data defines never is.
+   */
+  private constructor(
+    private readonly data: ValidatedUnitData,
+    private readonly openGroups: ReadonlySet<string>,
+  ) {
     this.byId = new Map(data.units.map((u) => [u.id, u]));
     this.groupById = new Map(data.groups.map((g) => [g.id, g]));
     const children = new Map<string, string[]>();
@@ -133,7 +153,8 @@ export class UnitRegistry {
 
   /** Builds a registry from raw (parsed JSON) data; throws {@link UnitDataError} naming the bad entry. */
   static fromData(json: unknown): UnitRegistry {
-    return new UnitRegistry(validateUnitData(json));
+    const data = validateUnitData(json);
+    return new UnitRegistry(data, new Set(data.groups.filter((g) => g.category === null && g.declaredMembers === null).map((g) => g.id)));
   }
 
   /** The registry shipped in zhengzhou-units.json (validated once, then shared: it is immutable). */
@@ -207,6 +228,31 @@ export class UnitRegistry {
   group(groupName: string, options: ResolveOptions = {}): Group | null {
     const found = this.lookup(groupName, options);
     return found?.type === 'group' ? this.groupById.get(found.groupId)! : null;
+  }
+
+  /** The group with this exact id (aliases are not accepted here: see group()), or undefined. */
+  getGroup(groupId: string): Group | undefined {
+    return this.groupById.get(groupId);
+  }
+
+  /**
+   * Where the members of the group with this id come from (see {@link GroupMembersSource});
+   * undefined for an id that is not a group's.
+   */
+  membersSource(groupId: string): GroupMembersSource | undefined {
+    const group = this.groupById.get(groupId);
+    if (group === undefined) return undefined;
+    if (this.openGroups.has(groupId)) return group.members === null ? 'unknown' : 'set';
+    return group.category !== null ? 'category' : 'listed';
+  }
+
+  /**
+   * Whether the group's members may be set (withGroupMembers / SetGroupMembers):
+   * only when the registry data names the group without its members. Groups
+   * defined by a ranking category or by a member list are fixed by definition.
+   */
+  membersSettable(groupId: string): boolean {
+    return this.openGroups.has(groupId);
   }
 
   /** The unit ids of a named group, or null when the name is not a group or its members are unknown. */
@@ -314,7 +360,11 @@ export class UnitRegistry {
 
   // ---------------------------------------------------------------- changing (immutable)
 
-  /** The registry's data as plain JSON (the format fromData reads). */
+  /**
+   * The registry's data as plain JSON (the format fromData reads). Members set
+   * at run time (withGroupMembers) are written as the group's member list, so
+   * `fromData(toData())` holds them as a data file would: fixed, no longer settable.
+   */
   toData(): UnitRegistryData {
     const unit = (u: Unit): UnitEntry => ({
       id: u.id,
@@ -343,7 +393,34 @@ export class UnitRegistry {
   /** A new registry with one more unit (validated like the data file: unique names, known parent). */
   withUnit(unit: UnitEntry): UnitRegistry {
     const data = this.toData();
-    return UnitRegistry.fromData({ ...data, units: [...data.units, unit] });
+    return this.rebuilt({ ...data, units: [...data.units, unit] });
+  }
+
+  /**
+   * A new registry where the group `groupId` has exactly these members (unit
+   * ids, in this order). Only for a group whose members the registry data
+   * leaves open ({@link membersSettable}): a group defined by a ranking
+   * category or a member list is fixed. Throws {@link UnitDataError} naming the
+   * group (unknown group, fixed group, empty list, a member listed twice or not
+   * a unit id).
+   */
+  withGroupMembers(groupId: string, unitIds: readonly string[]): UnitRegistry {
+    const position = this.data.groups.findIndex((g) => g.id === groupId);
+    if (position < 0) throw new UnitDataError('groups', groupId, `no group has the id "${groupId}"`);
+    const path = `groups[${position}].members`;
+    const source = this.membersSource(groupId);
+    if (source === 'category' || source === 'listed') {
+      throw new UnitDataError(path, groupId, `the members of this group are fixed by the registry data (${source === 'category' ? 'its ranking category' : 'its member list'})`);
+    }
+    if (unitIds.length === 0) throw new UnitDataError(path, groupId, 'a group given members needs at least one');
+    unitIds.forEach((id, j) => {
+      if (!this.byId.has(id)) throw new UnitDataError(`${path}[${j}]`, groupId, `member "${id}" is not a unit id`);
+    });
+    const data = this.toData();
+    return this.rebuilt({
+      ...data,
+      groups: (data.groups ?? []).map((g) => (g.id === groupId ? { ...g, members: [...unitIds] } : g)),
+    });
   }
 
   /**
@@ -364,13 +441,18 @@ export class UnitRegistry {
       throw new UnitDataError(path, unitId, `alias "${normal}" is already used by ${holder}`);
     }
     const data = this.toData();
-    return UnitRegistry.fromData({
+    return this.rebuilt({
       ...data,
       units: data.units.map((u) => (u.id === unitId ? { ...u, aliases: [...(u.aliases ?? []), normal] } : u)),
     });
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** A registry of changed data that keeps which groups are open (see the constructor). */
+  private rebuilt(json: UnitRegistryData): UnitRegistry {
+    return new UnitRegistry(validateUnitData(json), this.openGroups);
+  }
 
   private unitPosition(unitId: string): number {
     return this.data.units.findIndex((u) => u.id === unitId);
