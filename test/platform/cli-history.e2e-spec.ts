@@ -6,13 +6,21 @@ import { NO_STREAM, SqliteEventStore } from '@duban/eventstore';
 import { newEvent } from '@duban/eventstore/testing/event-store.contract';
 import { Ledger } from '@duban/projections/testing';
 import {
+  acknowledgeShare,
   addNote,
+  amendTask,
+  approveShare,
   assignIssue,
+  assignShare,
   command,
+  HRSS,
+  MIIT,
   NDRC,
   registerTask,
   reportIssue,
+  reportShare,
   shareInProgress,
+  submitShare,
   supervisor,
   ZHENGDONG,
   ZHONGMU,
@@ -30,6 +38,10 @@ const duban = (args: string[], env: Record<string, string>) =>
 const T = 'zzb-2021-34-3-1';
 const I = 'wt-2021-001';
 const CONSTRUCTION = '市城乡建设局';
+const T2 = 'zzb-2021-34-3-2'; // amended: +巩义市 −郑东新区, then closed
+const GONGYI = '巩义市';
+const SCIENCE = '市科技局';
+const DOC_35 = '郑政办〔2021〕35号';
 
 /** `duban history`: an item's events read straight from the event store (no read model needed). */
 describe('duban history (command line)', () => {
@@ -49,6 +61,25 @@ describe('duban history (command line)', () => {
       command('AssignShare', supervisor, new Date(Date.UTC(2021, 4, 6, 1, 5)).toISOString(), { taskId: T, unitId: ZHENGDONG }),
       reportIssue(I),
       assignIssue(I, CONSTRUCTION, '2021-05-11T09:00:00+08:00', '2021-06-01T18:00:00+08:00'),
+    ]);
+    // a task amended by a revised document: a lead unit replaced, 巩义市 added (its share goes through to 销号), 郑东新区 removed
+    await ledger.runAll([
+      registerTask(T2, { responsibleUnits: [ZHONGMU, ZHENGDONG], itemPath: '三/2', title: '建立问题清单台账' }),
+      ...shareInProgress(T2, ZHONGMU),
+      amendTask(
+        T2,
+        '2021-08-01T09:00:00+08:00',
+        { title: '建立问题清单和整改台账', leadUnits: [SCIENCE, HRSS], responsibleUnits: [ZHONGMU, GONGYI], deadline: '2022-06-30T23:59:59+08:00', documentRef: DOC_35 },
+        `${DOC_35} 修订`,
+      ),
+      assignShare(T2, GONGYI, '2021-08-02T09:00:00+08:00'),
+      acknowledgeShare(T2, GONGYI, '2021-08-03T09:00:00+08:00'),
+      reportShare(T2, ZHONGMU, '2021-10-19T10:00:00+08:00', 100),
+      submitShare(T2, ZHONGMU, '2021-10-20T16:00:00+08:00'),
+      approveShare(T2, ZHONGMU, '2021-10-25T10:00:00+08:00'),
+      reportShare(T2, GONGYI, '2021-11-19T10:00:00+08:00', 100),
+      submitShare(T2, GONGYI, '2021-11-20T16:00:00+08:00'),
+      approveShare(T2, GONGYI, '2021-11-25T10:00:00+08:00'), // the last open share: the task closes
     ]);
     // a task and an issue with the same id
     await store.appendToStream('task-same', [newEvent('task.registered.v1', { taskId: 'same', responsibleUnits: [] })], { expectedVersion: NO_STREAM });
@@ -89,6 +120,47 @@ describe('duban history (command line)', () => {
     expect(lines.slice(1, 3).map((l) => l.split(/ {2,}/)[4])).toEqual(['task.registered.v1', 'task.share.assigned.v1']);
     expect(lines).toHaveLength(4); // header, 2 events, the back-dating note
     expect(duban(['history', `task:${T}:${ZHONGMU}`], env).stdout.trimEnd().split('\n')).toHaveLength(1 + 5 + 1);
+  });
+
+  it('an amendment: one readable line; the share it added starts with it, the share it removed ends with it; later task-level events concern both', () => {
+    const amendment =
+      '修订事项：标题 “建立问题清单台账” → “建立问题清单和整改台账”；牵头 −市工信局 +市科技局；责任单位 −郑东新区 +巩义市；' +
+      '完成时限 2021-12-31 → 2022-06-30（理由：郑政办〔2021〕35号 修订；依据 郑政办〔2021〕35号）';
+    const added = duban(['history', `task:${T2}:${GONGYI}`], env);
+    expect(added.stderr).toBe('');
+    expect(added.status).toBe(0);
+    const lines = added.stdout.trimEnd().split('\n');
+    // the title as the amendment left it
+    expect(lines[0]).toMatch(new RegExp(`^# share of ${GONGYI} in task ${T2} 「建立问题清单和整改台账」 .* — 7 events`));
+    const rows = lines.slice(1, 8).map((l) => l.split(/ {2,}/));
+    expect(rows.map((r) => r[4])).toEqual([
+      'task.amended.v1',
+      'task.share.assigned.v1',
+      'task.share.acknowledged.v1',
+      'task.share.progress_reported.v1',
+      'task.share.completion_submitted.v1',
+      'task.share.completion_approved.v1',
+      'task.closed.v1',
+    ]);
+    expect(rows[0].slice(1)).toEqual(['2021-08-01 09:00:00', '2021-05-06 09:12:00', '市政府办公厅四处 li.duban (supervisor)', 'task.amended.v1', amendment]);
+
+    // the removed share: its registration, the amendment that removed it, the closing it took part in
+    const removed = duban(['history', `task:${T2}:${ZHENGDONG}`, '--json'], env);
+    expect(removed.status).toBe(0);
+    const events = removed.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.type, e.item, e.units])).toEqual([
+      ['task.registered.v1', `task:${T2}`, [ZHONGMU, ZHENGDONG]],
+      // before and after: the units registered, the lead units out and in, the unit added
+      ['task.amended.v1', `task:${T2}`, [ZHONGMU, ZHENGDONG, MIIT, HRSS, SCIENCE, GONGYI]],
+      // names no unit: every unit the task ever had a share for
+      ['task.closed.v1', `task:${T2}`, [ZHONGMU, ZHENGDONG, GONGYI]],
+    ]);
+    expect(events[1]).toMatchObject({ summary: amendment, data: { addedResponsibleUnits: [GONGYI], removedResponsibleUnits: [ZHENGDONG], documentRef: DOC_35 } });
+
+    // a unit that never had a share is still refused, naming every unit that had one
+    const never = duban(['history', `task:${T2}:${MIIT}`], env);
+    expect(never.status).toBe(1);
+    expect(never.stderr).toContain(`duban: task ${T2} has no share for unit ${MIIT} (responsible units: ${ZHONGMU}、${ZHENGDONG}、${GONGYI})`);
   });
 
   it('an issue by its id or as issue:<id>', () => {

@@ -3,7 +3,7 @@ import { eventStoreFile, loadConfig } from '@duban/config';
 import type { EventStore, EventStoreSettings, RecordedEvent } from '@duban/eventstore';
 import { createEventStore, describeEventStore } from '@duban/eventstore';
 import { issueStream, taskStream } from '@duban/application/streams';
-import { AuditItemTracker, belongsToShare } from '@duban/projections/audit/audit-item';
+import { AuditItemTracker, belongsToShare, unitsEverShared } from '@duban/projections/audit/audit-item';
 import { shanghaiTime, summarizeEvent } from '@duban/projections/audit/audit-summary';
 
 export interface HistoryCommandOptions {
@@ -135,16 +135,8 @@ async function resolve(store: EventStore, item: string): Promise<Target> {
     const unitId = rest.slice(cut + 1);
     const events = await task(taskId);
     if (events.length === 0) throw new ItemNotFound(`no task ${taskId}`);
-    // every unit that ever had a share: the registration's, and those an amendment added (a share dropped later keeps its history)
-    const units = [
-      ...new Set(
-        events.flatMap((e) => {
-          const d = (e.data ?? {}) as { responsibleUnits?: unknown; addedResponsibleUnits?: unknown };
-          const list = e.type.startsWith('task.registered.') ? d.responsibleUnits : e.type.startsWith('task.amended.') ? d.addedResponsibleUnits : [];
-          return Array.isArray(list) ? (list as unknown[]) : [];
-        }),
-      ),
-    ];
+    // every unit that ever had a share: the registration's, and those an amendment added or removed (a dropped share keeps its history)
+    const units = unitsEverShared(events);
     if (!units.includes(unitId)) {
       throw new ItemNotFound(`task ${taskId} has no share for unit ${unitId} (responsible units: ${units.join('、') || 'none'})`);
     }
@@ -160,8 +152,8 @@ async function resolve(store: EventStore, item: string): Promise<Target> {
 }
 
 function title(t: Target): string {
-  const first = t.events[0]?.data as Record<string, unknown> | undefined;
-  const name = typeof first?.title === 'string' ? ` 「${first.title}」` : '';
+  const current = currentTitle(t.events);
+  const name = current === null ? '' : ` 「${current}」`;
   switch (t.kind) {
     case 'task':
       return `task ${t.taskId}${name} (stream ${taskStream(t.taskId)}, all shares)`;
@@ -170,6 +162,21 @@ function title(t: Target): string {
     case 'issue':
       return `issue ${t.issueId}${name} (stream ${issueStream(t.issueId)})`;
   }
+}
+
+/** The item's title: the first event's (registration, report), as the last amendment of it left it. */
+function currentTitle(events: readonly RecordedEvent[]): string | null {
+  const first = events[0]?.data as Record<string, unknown> | undefined;
+  let title = typeof first?.title === 'string' ? first.title : null;
+  for (const e of events) {
+    if (!e.type.startsWith('task.amended.')) continue;
+    const changes = (e.data as { changes?: unknown } | null)?.changes;
+    for (const c of Array.isArray(changes) ? (changes as unknown[]) : []) {
+      const { field, to } = (c ?? {}) as { field?: unknown; to?: unknown };
+      if (field === 'title' && typeof to === 'string') title = to;
+    }
+  }
+  return title;
 }
 
 /** Terminal columns: CJK and full-width characters take two. */

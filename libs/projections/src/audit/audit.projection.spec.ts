@@ -10,10 +10,15 @@ import type { TaskCommand } from '@duban/domain/task';
 import { Harness } from '../testing/harness';
 import {
   acknowledgeIssue,
+  acknowledgeShare,
   addNote,
   AIRPORT_ZONE,
+  amendTask,
   approveShare,
   assignIssue,
+  assignShare,
+  HRSS,
+  MIIT,
   NDRC,
   OFFICE_4,
   registerTask,
@@ -32,6 +37,15 @@ import { AuditQuery } from './audit.query';
 type Cmd = TaskCommand | IssueCommand;
 const T = 'zzb-2021-34-3-1';
 const CONSTRUCTION = '市城乡建设局';
+const GONGYI = '巩义市'; // a responsible unit an amendment adds
+const SCIENCE = '市科技局'; // a lead unit an amendment puts in
+const DOC_35 = '郑政办〔2021〕35号';
+
+/**
+ * Later task-level events take over the units amendments gave or took a share
+ * of (AuditItemRef.inheritShares) once the projection does, from its version 2;
+ * until audit.projection.ts has that change, what depends on it is skipped.
+ */
 
 describe('audit projection', () => {
   let h: Harness;
@@ -111,6 +125,110 @@ describe('audit projection', () => {
     // one decision, one command: both events carry the same command, correlation and causation
     expect(rows[1].position).toBe(approval.position);
     expect(rows[1]).toMatchObject({ commandId: rows[0].commandId, correlationId: rows[0].correlationId, causationId: rows[0].causationId });
+  });
+
+  it('given a registered task, when an amendment adds a unit and the new share progresses, then the amendment concerns the units before and after and opens the new share’s history', async () => {
+    await given(registerTask(T), ...shareInProgress(T, ZHONGMU));
+    const amended = await when(
+      amendTask(T, '2021-08-01T09:00:00+08:00', {
+        title: '全年新开工25个以上小微企业园',
+        leadUnits: [SCIENCE, HRSS],
+        responsibleUnits: [AIRPORT_ZONE, ZHENGDONG, ZHONGMU, GONGYI],
+        deadline: '2022-06-30T23:59:59+08:00',
+        documentRef: DOC_35,
+      }),
+    );
+    await given(
+      assignShare(T, GONGYI, '2021-08-02T09:00:00+08:00'),
+      acknowledgeShare(T, GONGYI, '2021-08-03T09:00:00+08:00'),
+      reportShare(T, GONGYI, '2021-09-30T17:00:00+08:00', 20),
+    );
+    const rows = await trail();
+    const row = rows.find((r) => r.type === 'task.amended.v1')!;
+    expect(row).toMatchObject({
+      position: amended.position,
+      itemKey: `task:${T}`,
+      // the units registered, then those the amendment names: lead units out and in, the unit added
+      units: [AIRPORT_ZONE, ZHENGDONG, ZHONGMU, MIIT, HRSS, SCIENCE, GONGYI],
+      actor: { unitId: OFFICE_4, role: 'supervisor' },
+      data: { addedResponsibleUnits: [GONGYI], removedResponsibleUnits: [], documentRef: DOC_35 },
+    });
+    const history = (f: Parameters<AuditQuery['list']>[0]) => audit.list(f).rows.map((r) => `${r.type}@${r.itemKey}`);
+    // the new share's history opens with the amendment that opened it
+    expect(history({ item: `task:${T}:${GONGYI}` })).toEqual([
+      `task.amended.v1@task:${T}`,
+      `task.share.assigned.v1@task:${T}:${GONGYI}`,
+      `task.share.acknowledged.v1@task:${T}:${GONGYI}`,
+      `task.share.progress_reported.v1@task:${T}:${GONGYI}`,
+    ]);
+    expect(history({ unit: GONGYI })).toEqual(history({ item: `task:${T}:${GONGYI}` }));
+    // the shares registered see it too, and so do the lead units it changed
+    expect(history({ item: `task:${T}:${ZHENGDONG}` })).toEqual([`task.registered.v1@task:${T}`, `task.amended.v1@task:${T}`]);
+    expect(history({ unit: SCIENCE })).toEqual([`task.amended.v1@task:${T}`]);
+    expect(history({ unit: MIIT })).toEqual([`task.amended.v1@task:${T}`]);
+  });
+
+  it('given a task whose other share is closed, when an amendment removes the only open share, then the amendment and the closing it causes are in the removed share’s history', async () => {
+    await given(registerTask(T, { responsibleUnits: [ZHONGMU, ZHENGDONG] }), ...shareInProgress(T, ZHONGMU));
+    await given(
+      reportShare(T, ZHONGMU, '2021-07-19T10:00:00+08:00', 100),
+      submitShare(T, ZHONGMU, '2021-07-20T16:00:00+08:00'),
+      approveShare(T, ZHONGMU, '2021-07-25T10:00:00+08:00'),
+      assignShare(T, ZHENGDONG, '2021-07-26T09:00:00+08:00'), // assigned only: it may still be removed
+    );
+    const result = await when(amendTask(T, '2021-08-01T09:00:00+08:00', { responsibleUnits: [ZHONGMU] }));
+    const rows = (await trail()).slice(-2);
+    expect(rows.map((r) => [r.type, r.itemKey, r.units])).toEqual([
+      ['task.amended.v1', `task:${T}`, [ZHONGMU, ZHENGDONG]],
+      ['task.closed.v1', `task:${T}`, [ZHONGMU, ZHENGDONG]],
+    ]);
+    // one decision: the closing is the command's last event, with the amendment's ids
+    expect(rows[1].position).toBe(result.position);
+    expect(rows[1]).toMatchObject({ commandId: rows[0].commandId, correlationId: rows[0].correlationId });
+    expect(audit.list({ item: `task:${T}:${ZHENGDONG}` }).rows.map((r) => r.type)).toEqual([
+      'task.registered.v1',
+      'task.share.assigned.v1',
+      'task.amended.v1',
+      'task.closed.v1',
+    ]);
+  });
+
+  it('given units an amendment added and removed, then every later task-level event concerns every unit the task ever had; a rebuild gives the same trail', async () => {
+    await given(registerTask(T, { responsibleUnits: [ZHONGMU, ZHENGDONG] }), ...shareInProgress(T, ZHONGMU));
+    await given(amendTask(T, '2021-08-01T09:00:00+08:00', { responsibleUnits: [ZHONGMU, GONGYI] })); // +巩义市 −郑东新区
+    await given(assignShare(T, GONGYI, '2021-08-02T09:00:00+08:00'), acknowledgeShare(T, GONGYI, '2021-08-03T09:00:00+08:00'));
+    await given(amendTask(T, '2021-09-01T09:00:00+08:00', { deadline: '2022-06-30T23:59:59+08:00' }, '郑政办〔2021〕41号 修订'));
+    await given(
+      reportShare(T, ZHONGMU, '2021-10-19T10:00:00+08:00', 100),
+      submitShare(T, ZHONGMU, '2021-10-20T16:00:00+08:00'),
+      approveShare(T, ZHONGMU, '2021-10-25T10:00:00+08:00'),
+      reportShare(T, GONGYI, '2021-11-19T10:00:00+08:00', 100),
+      submitShare(T, GONGYI, '2021-11-20T16:00:00+08:00'),
+    );
+    await when(approveShare(T, GONGYI, '2021-11-25T10:00:00+08:00')); // the last open share: the task closes
+    const before = await trail();
+    expect(before.filter((r) => r.itemKey === `task:${T}`).map((r) => [r.type, r.units])).toEqual([
+      ['task.registered.v1', [ZHONGMU, ZHENGDONG]],
+      ['task.amended.v1', [ZHONGMU, ZHENGDONG, GONGYI]],
+      // names no unit: the registration's, and those the first amendment added and removed
+      ['task.amended.v1', [ZHONGMU, ZHENGDONG, GONGYI]],
+      ['task.closed.v1', [ZHONGMU, ZHENGDONG, GONGYI]],
+    ]);
+    const types = (item: string) => audit.list({ item }).rows.map((r) => r.type);
+    expect(types(`task:${T}:${GONGYI}`)).toEqual([
+      'task.amended.v1',
+      'task.share.assigned.v1',
+      'task.share.acknowledged.v1',
+      'task.amended.v1',
+      'task.share.progress_reported.v1',
+      'task.share.completion_submitted.v1',
+      'task.share.completion_approved.v1',
+      'task.closed.v1',
+    ]);
+    expect(types(`task:${T}:${ZHENGDONG}`)).toEqual(['task.registered.v1', 'task.amended.v1', 'task.amended.v1', 'task.closed.v1']);
+    // live (read back from the tables) and rebuilt (folded in memory) agree
+    await h.runner.rebuild('audit');
+    expect(audit.list({ limit: 1000 }).rows).toEqual(before);
   });
 
   it('given nothing, when an issue is reported and assigned, then it concerns the reporting unit and, from assignment on, the responsible unit', async () => {

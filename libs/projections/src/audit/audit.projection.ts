@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@duban/eventstore';
 import type { BulkMode, BulkWriter, Projection, ProjectionTx } from '../runner/projection';
-import { auditItemRef, mergeUnits } from './audit-item';
+import { auditItemRef, mergeUnits, shareUnits } from './audit-item';
 
 /**
  * Three tables.
@@ -97,7 +97,7 @@ const INSERT_UNIT = 'INSERT INTO audit_units (unit, position) VALUES (?, ?)';
  */
 export class AuditProjection implements Projection {
   readonly name = 'audit';
-  readonly version = 1;
+  readonly version = 2;
   readonly schema = AUDIT_SCHEMA;
   readonly deferIndexesOnRebuild = true;
 
@@ -116,13 +116,15 @@ export class AuditProjection implements Projection {
 
 /**
  * Inserts the rows of each event as it comes. What an event inherits from
- * earlier ones (the units of its item's first or last event, the running
- * maximum of recorded times) is read from the tables in 'live' mode and kept
- * in memory in 'rebuild' mode, where the writer has seen every earlier event.
+ * earlier ones (the units of its item's first or last event, the units its
+ * task's amendments gave or took a share of, the running maximum of recorded
+ * times) is read from the tables in 'live' mode and kept in memory in
+ * 'rebuild' mode, where the writer has seen every earlier event.
  */
 class AuditWriter implements BulkWriter {
   private readonly firstUnits = new Map<string, string[]>();
   private readonly lastUnits = new Map<string, string[]>();
+  private readonly sharedUnits = new Map<string, string[]>();
   private seq: number | null = null;
 
   constructor(private readonly mode: BulkMode) {}
@@ -144,14 +146,27 @@ class AuditWriter implements BulkWriter {
     return row ? (JSON.parse(row.units) as string[]) : null;
   }
 
+  /** The root's shares so far (AuditItemRef.shares): only task-level rows have any, so only their data is read. */
+  private shared(root: string, tx: ProjectionTx): string[] {
+    if (this.mode === 'rebuild') return this.sharedUnits.get(root) ?? [];
+    const rows = tx.all<{ type: string; data: string }>(
+      'SELECT e.type AS type, b.data AS data FROM audit_events e INDEXED BY audit_events_item ' +
+        'CROSS JOIN audit_event_bodies b ON b.position = e.position WHERE e.item_root = ? AND e.item_key = e.item_root ORDER BY e.position',
+      [root],
+    );
+    return shareUnits(rows.map((r) => ({ type: r.type, data: JSON.parse(r.data) as unknown })));
+  }
+
   private applyOne(event: RecordedEvent, tx: ProjectionTx): void {
     const m = event.metadata;
     const ref = auditItemRef(event.type, event.data);
     const inherited = ref.root !== null && ref.inherit !== null ? this.inherited(ref.root, ref.inherit, tx) : null;
-    const units = mergeUnits(ref.units, inherited);
+    const shared = ref.root !== null && ref.inheritShares ? this.shared(ref.root, tx) : null;
+    const units = mergeUnits(ref.units, inherited, shared);
     if (this.mode === 'rebuild' && ref.root !== null) {
       if (!this.firstUnits.has(ref.root)) this.firstUnits.set(ref.root, units);
       this.lastUnits.set(ref.root, units);
+      if (ref.shares.length > 0) this.sharedUnits.set(ref.root, mergeUnits(ref.shares, this.sharedUnits.get(ref.root) ?? null));
     }
 
     const recordedMs = epochMs(m.recordedAt) ?? 0;
