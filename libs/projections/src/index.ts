@@ -41,14 +41,18 @@ export { AuditQuery, InvalidAuditQueryError, parseAuditInstant } from './audit/a
 export type { ProjectionsModuleOptions } from './nest/projections.module';
 export { builtInProjections, PROJECTIONS, PROJECTIONS_OPTIONS, ProjectionsModule, READ_MODEL_DB } from './nest/projections.module';
 
-export type { ClosureFact, DeadlineFact, ExtensionFact, FiguresItem, FiguresProvenance, FiguresReport, Leaderboard, LeaderboardEntry, LeaderboardGroup, ReopenFact, TargetCompletionHook, TimedFact, UnitFigures } from './figures/figures';
+export type { ClosureFact, DeadlineFact, ExtensionFact, FiguresItem, FiguresProvenance, FiguresReport, Leaderboard, LeaderboardEntry, LeaderboardGroup, MembershipFact, ReopenFact, TargetCompletionHook, TimedFact, UnitFigures } from './figures/figures';
 export { FIGURES_SCHEMA, FiguresProjection } from './figures/figures.projection';
 export type { FiguresQueryOptions, FiguresRequest } from './figures/figures.query';
 export { FIGURES_DEFINITIONS, FiguresNotReadyError, FiguresQuery } from './figures/figures.query';
 export type { Period, PeriodInfo, PeriodKind } from './figures/period';
 export { InvalidFiguresQueryError, PERIOD_KINDS, periodEnded, periodInfo } from './figures/period';
 export type { GroupRanking, Ranked, RuleRef, ScoreInputs, ScoringRule } from './figures/scoring';
-export { CURRENT_SCORING_RULE, DUBAN_SCORE_V1, rankGroup, score, SCORING_RULES, scoringRule } from './figures/scoring';
+export { CURRENT_SCORING_RULE, DUBAN_SCORE_V1, DUBAN_SCORE_V2, rankGroup, score, SCORING_RULES, scoringRule } from './figures/scoring';
+export type { UnitTargets } from './figures/target-completion';
+export { expectedShare, periodCompletion, unitTargetCompletion } from './figures/target-completion';
+export type { TargetAt, TargetProgressFact, TargetsAt, TargetsFilter, TargetValueFact, TargetView } from './targets';
+export { completionOf, TARGETS_PROJECTION, TARGETS_SCHEMA, TargetsProjection, TargetsQuery } from './targets';
 
 export type {
   AsOf, LadderStep, LedgerAxis, LedgerColour, LedgerFilter, LedgerHeader, LedgerItem, LedgerPolicy, LedgerQueryDeps,

@@ -19,6 +19,8 @@ import { ProjectionRunner } from '@duban/projections';
 import { FiguresProjection } from '@duban/projections/figures/figures.projection';
 import { FiguresQuery } from '@duban/projections/figures/figures.query';
 import { shanghaiIso } from '@duban/projections/figures/period';
+import { recordProgress, setTarget, TargetLedger } from '@duban/projections/targets/target-ledger';
+import { TargetsProjection } from '@duban/projections/targets/targets.projection';
 import { Harness } from '@duban/projections/testing';
 import {
   acknowledgeShare,
@@ -55,7 +57,7 @@ describe('FiguresController over HTTP', () => {
   };
 
   beforeAll(async () => {
-    h = await Harness.open({ projections: () => [new FiguresProjection()] });
+    h = await Harness.open({ projections: () => [new FiguresProjection(), new TargetsProjection()] });
     // 郑州航空港区 closes its share on time in June; 郑东新区's is overdue at the end of June
     const T = 'http-t1';
     await h.ledger.runAll([
@@ -67,6 +69,13 @@ describe('FiguresController over HTTP', () => {
       ]),
       submitShare(T, AIRPORT_ZONE, '2021-06-20T10:00:00+08:00'),
       approveShare(T, AIRPORT_ZONE, '2021-06-21T10:00:00+08:00'),
+    ]);
+    // 集聚入园企业 2021: 200 each; by the end of June 郑州航空港区 has 120 (of the 100 June expects), 郑东新区 50
+    await new TargetLedger(h.store).runAll([
+      setTarget(AIRPORT_ZONE, 2021, 'enterprises', 200, '2021-05-07T10:00:00+08:00'),
+      setTarget(ZHENGDONG, 2021, 'enterprises', 200, '2021-05-07T10:00:00+08:00'),
+      recordProgress(AIRPORT_ZONE, 2021, 'enterprises', 120, '2021-06-25T10:00:00+08:00'),
+      recordProgress(ZHENGDONG, 2021, 'enterprises', 50, '2021-06-25T10:00:00+08:00'),
     ]);
     await h.settle();
 
@@ -96,19 +105,28 @@ describe('FiguresController over HTTP', () => {
   });
 
   it('GET /figures: every unit for the office, auditors and admins, with rule and position', async () => {
+    const lowest = h.runner.status().map((s) => s.checkpoint).reduce((a, b) => (a < b ? a : b));
     for (const actor of [supervisor, auditor, admin]) {
       const res = await get(`/figures?${JUNE}`, actor).expect(200);
       expect(res.body).toMatchObject({
         period: { label: '2021年6月', start: '2021-06-01T00:00:00+08:00', end: '2021-07-01T00:00:00+08:00' },
         asOf: '2021-06-30T23:59:59.999+08:00',
-        position: h.runner.status()[0].checkpoint.toString(),
-        rule: { id: 'duban-score', version: 1, name: 'duban-score-v1' },
-        definitions: 'duban-figures-v1',
+        position: lowest.toString(),
+        rule: { id: 'duban-score', version: 2, name: 'duban-score-v2' },
+        definitions: 'duban-figures-v2',
       });
       expect(res.body.units).toHaveLength(16);
-      expect(res.body.units[0]).toMatchObject({ unitId: AIRPORT_ZONE, due: 1, closedOnTime: 1, score: 85, rank: 1, red: true });
-      expect(res.body.units[1]).toMatchObject({ unitId: ZHENGDONG, due: 1, overdue: 1, score: 23, rank: 2, black: true });
+      // 85 + 15 × min(1, 120/100) = 100; 25 + 15 × 50/100 − 2 = 30.5
+      expect(res.body.units[0]).toMatchObject({ unitId: AIRPORT_ZONE, due: 1, closedOnTime: 1, targetCompletion: 1, targets: 1, score: 100, rank: 1, red: true });
+      expect(res.body.units[1]).toMatchObject({ unitId: ZHENGDONG, due: 1, overdue: 1, targetCompletion: 0.5, targets: 1, score: 30.5, rank: 2, black: true });
     }
+    // the rule v1 bulletins were published under stays computable: target completion shown, not scored
+    const v1 = await get(`/figures?${JUNE}&rule=duban-score-v1`, supervisor).expect(200);
+    expect(v1.body.rule.name).toBe('duban-score-v1');
+    expect(v1.body.units.slice(0, 2).map((u: { score: number; targetCompletion: number }) => [u.score, u.targetCompletion])).toEqual([
+      [85, 1],
+      [23, 0.5],
+    ]);
   });
 
   it('GET /figures: a unit sees only its own row', async () => {
@@ -126,7 +144,12 @@ describe('FiguresController over HTTP', () => {
       ['郑州高新区', null],
       ['郑州经开区', null],
     ]);
-    expect(res.body.rule.name).toBe('duban-score-v1');
+    expect(res.body.rule.name).toBe('duban-score-v2');
+    expect(res.body.groups[0].entries.slice(0, 2).map((e: { score: number; targetCompletion: number | null }) => [e.score, e.targetCompletion])).toEqual([
+      [100, 1],
+      [30.5, 0.5],
+    ]);
+    expect(res.body.groups[0].entries[2]).toMatchObject({ unitId: '郑州高新区', targetCompletion: null, score: null });
   });
 
   it('GET /leaderboard: a unit sees a period that has ended, not the one still running', async () => {
@@ -142,8 +165,11 @@ describe('FiguresController over HTTP', () => {
 
   it('recomputes at a recorded position and rule', async () => {
     const first = await get(`/leaderboard?${JUNE}`, auditor).expect(200);
-    const again = await get(`/leaderboard?${JUNE}&position=${first.body.position}&rule=duban-score-v1&asOf=${encodeURIComponent(first.body.asOf)}`, auditor).expect(200);
+    const again = await get(`/leaderboard?${JUNE}&position=${first.body.position}&rule=${first.body.rule.name}&asOf=${encodeURIComponent(first.body.asOf)}`, auditor).expect(200);
     expect(again.body).toEqual(first.body);
+    const v1 = await get(`/leaderboard?${JUNE}&rule=duban-score-v1`, auditor).expect(200);
+    const v1Again = await get(`/leaderboard?${JUNE}&position=${v1.body.position}&rule=duban-score-v1&asOf=${encodeURIComponent(v1.body.asOf)}`, auditor).expect(200);
+    expect(v1Again.body).toEqual(v1.body);
   });
 
   it.each([
@@ -174,12 +200,13 @@ describe('FiguresController over HTTP', () => {
       expect(params.year).toMatchObject({ required: true, schema: { example: 2021 } });
       expect(params.index).toMatchObject({ required: false, schema: { example: 6 } });
       expect(params.group).toMatchObject({ required: false, schema: { enum: ['开发区', '县市', '市内区'] } });
-      expect(params.rule).toMatchObject({ schema: { example: 'duban-score-v1' } });
-      expect(JSON.stringify(op.responses['200'])).toContain('duban-score-v1');
+      expect(params.rule).toMatchObject({ schema: { example: 'duban-score-v2' } });
+      expect(JSON.stringify(op.responses['200'])).toContain('duban-score-v2');
+      expect(JSON.stringify(op.responses['200'])).toContain('targetCompletion');
     }
   });
 
-  it('503 when the read model does not reach the position in time', async () => {
+  it('503 when the read models do not reach the position in time', async () => {
     const ahead = h.runner.status()[0].checkpoint + 1000n;
     const res = await get(`/figures?${JUNE}&position=${ahead}`, supervisor).expect(503);
     expect(res.body.message).toMatch(/has not reached position/);

@@ -11,6 +11,7 @@ import type { FiguresRequest } from '@duban/projections/figures/figures.query';
 import { FiguresNotReadyError, FiguresQuery } from '@duban/projections/figures/figures.query';
 import type { PeriodKind } from '@duban/projections/figures/period';
 import { InvalidFiguresQueryError, PERIOD_KINDS, periodEnded } from '@duban/projections/figures/period';
+import { TARGETS_PROJECTION } from '@duban/projections/targets/targets.query';
 import { GLOBAL_POSITION, reachPosition } from '../common/read-your-writes';
 
 export class FiguresQueryDto {
@@ -62,9 +63,13 @@ export class FiguresQueryDto {
   @Matches(GLOBAL_POSITION, { message: 'position must be a global position (digits)' })
   position?: string;
 
-  @ApiPropertyOptional({ description: 'Scoring rule (id-vVERSION); default the current one. Old versions stay computable.', example: 'duban-score-v1' })
+  @ApiPropertyOptional({
+    description:
+      'Scoring rule (id-vVERSION); default the current one, duban-score-v2 (with 目标完成率). Old versions stay computable: duban-score-v1 scores as bulletins published under it did.',
+    example: 'duban-score-v2',
+  })
   @IsOptional()
-  @Matches(/^[a-z][a-z0-9-]*-v\d{1,6}$/, { message: 'rule must be written like duban-score-v1' })
+  @Matches(/^[a-z][a-z0-9-]*-v\d{1,6}$/, { message: 'rule must be written like duban-score-v2' })
   rule?: string;
 }
 
@@ -72,8 +77,8 @@ const PROVENANCE_EXAMPLE = {
   period: { kind: 'month', year: 2021, index: 6, label: '2021年6月', start: '2021-06-01T00:00:00+08:00', end: '2021-07-01T00:00:00+08:00' },
   asOf: '2021-06-30T23:59:59.999+08:00',
   position: '1234',
-  rule: { id: 'duban-score', version: 1, name: 'duban-score-v1' },
-  definitions: 'duban-figures-v1',
+  rule: { id: 'duban-score', version: 2, name: 'duban-score-v2' },
+  definitions: 'duban-figures-v2',
 };
 
 const FIGURES_EXAMPLE = {
@@ -99,8 +104,9 @@ const FIGURES_EXAMPLE = {
       closureRate: 1,
       reworkRate: 0.25,
       extensionRate: 0.25,
-      targetCompletion: null,
-      score: 68.75,
+      targetCompletion: 0.95,
+      targets: 4,
+      score: 83,
       rank: 1,
       red: true,
       black: false,
@@ -118,9 +124,9 @@ const LEADERBOARD_EXAMPLE = {
       red: ['郑州航空港区'],
       black: ['郑东新区'],
       entries: [
-        { rank: 1, unitId: '郑州航空港区', score: 68.75, red: true, black: false, due: 4, assessed: 4, onTimeRate: 0.75, closureRate: 1, reworkRate: 0.25, extensionRate: 0.25, overdue: 0, overdueCarried: 0, reopens: 0 },
-        { rank: 2, unitId: '郑东新区', score: 51, red: false, black: true, due: 3, assessed: 3, onTimeRate: 0.6667, closureRate: 0.6667, reworkRate: 0, extensionRate: 0, overdue: 1, overdueCarried: 1, reopens: 2 },
-        { rank: null, unitId: '郑州高新区', score: null, red: false, black: false, due: 0, assessed: 0, onTimeRate: null, closureRate: null, reworkRate: null, extensionRate: null, overdue: 0, overdueCarried: 0, reopens: 0 },
+        { rank: 1, unitId: '郑州航空港区', score: 83, red: true, black: false, due: 4, assessed: 4, onTimeRate: 0.75, closureRate: 1, reworkRate: 0.25, extensionRate: 0.25, targetCompletion: 0.95, overdue: 0, overdueCarried: 0, reopens: 0 },
+        { rank: 2, unitId: '郑东新区', score: 58.5, red: false, black: true, due: 3, assessed: 3, onTimeRate: 0.6667, closureRate: 0.6667, reworkRate: 0, extensionRate: 0, targetCompletion: 0.5, overdue: 1, overdueCarried: 1, reopens: 2 },
+        { rank: null, unitId: '郑州高新区', score: null, red: false, black: false, due: 0, assessed: 0, onTimeRate: null, closureRate: null, reworkRate: null, extensionRate: null, targetCompletion: null, overdue: 0, overdueCarried: 0, reopens: 0 },
       ],
     },
   ],
@@ -148,7 +154,7 @@ export class FiguresController {
   @Roles('supervisor', 'auditor', 'admin', 'unit')
   @ApiOperation({
     summary:
-      "Each unit's figures for a period: 按期办结率, 办结率, overdue, 退回率, 延期率, reopenings, 目标完成率 (null until targets exist), score, rank and 红/黑榜 flags, with the rule and log position they were computed from. A unit sees only its own row.",
+      "Each unit's figures for a period: 按期办结率, 办结率, overdue, 退回率, 延期率, reopenings, 目标完成率 (null where the unit has no target in the period), score, rank and 红/黑榜 flags, with the rule and log position they were computed from. A unit sees only its own row.",
   })
   @ApiOkResponse({ description: 'The figures, with their provenance (period, asOf, position, rule, definitions)', schema: { example: FIGURES_EXAMPLE } })
   async unitFigures(@Query() q: FiguresQueryDto, @CurrentActor() actor: Actor) {
@@ -161,7 +167,7 @@ export class FiguresController {
   @Roles('supervisor', 'auditor', 'admin', 'unit')
   @ApiOperation({
     summary:
-      'The leaderboard: units ranked within 开发区 / 县市 / 市内区 (equal scores share a rank), red list (rank 1) and black list (last place) where at least 2 units are scored, with the rule and log position. Units see it once the period has ended.',
+      'The leaderboard: units ranked within 开发区 / 县市 / 市内区 (equal scores share a rank) under a named, versioned rule, with 目标完成率 where targets exist, red list (rank 1) and black list (last place) where at least 2 units are scored, with the rule and log position. Units see it once the period has ended.',
   })
   @ApiOkResponse({ description: 'The leaderboard by group, with its provenance', schema: { example: LEADERBOARD_EXAMPLE } })
   async leaderboard(@Query() q: FiguresQueryDto, @CurrentActor() actor: Actor) {
@@ -173,7 +179,9 @@ export class FiguresController {
   }
 
   private async request(q: FiguresQueryDto): Promise<FiguresRequest> {
-    await reachPosition(this.runner, q.position, { projections: ['figures'], readModel: 'the figures read model' });
+    // the figures are computed from the figures and the targets read models (when the targets projection runs)
+    const projections = this.runner.names.includes(TARGETS_PROJECTION) ? ['figures', TARGETS_PROJECTION] : ['figures'];
+    await reachPosition(this.runner, q.position, { projections, readModel: 'the figures read model' });
     return {
       period: { kind: q.period, year: q.year, ...(q.index !== undefined ? { index: q.index } : {}) },
       ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),

@@ -8,8 +8,9 @@
  * every period of 2021 are taken as the read model then stands (at its
  * checkpoint). At the end:
  *
- * - the read model rebuilt from zero gives the same figures as the one built
- *   incrementally;
+ * - the read models (figures and targets: two units have targets, progress
+ *   comes every fifth step) rebuilt from zero give the same figures as the
+ *   ones built incrementally;
  * - each snapshot is given again exactly by the final read model asked for at
  *   the snapshot's position (`atPosition`): a published bulletin can be
  *   recomputed later, whatever was appended since.
@@ -25,6 +26,8 @@ import { isTaskRegistered } from '@duban/domain/task';
 import { Harness } from '../testing/harness';
 import { command, EVIDENCE, registerTask, reportIssue, staffOf, supervisor } from '../testing/fixtures';
 import type { FiguresReport, Leaderboard } from './figures';
+import { recordProgress, setTarget, TargetLedger } from '../targets/target-ledger';
+import { TargetsProjection } from '../targets/targets.projection';
 import { FiguresProjection } from './figures.projection';
 import type { FiguresRequest } from './figures.query';
 import { FiguresQuery } from './figures.query';
@@ -198,6 +201,7 @@ describe('figures do not depend on how the read model was built', () => {
   it('incremental in random chunks with stops and restarts = rebuilt from zero; every snapshot recomputes exactly at its position', async () => {
     const covered = new Set<string>();
     let scoredSomewhere = false;
+    let targetScored = false;
     await fc.assert(
       fc.asyncProperty(
         fc.array(intent, { minLength: 30, maxLength: 70 }),
@@ -206,12 +210,15 @@ describe('figures do not depend on how the read model was built', () => {
           maxLength: 8,
         }),
         async (intents, chunks) => {
-          const h = await Harness.open({ projections: () => [new FiguresProjection()], runner: { batchSize: chunks[0].batchSize } });
+          const h = await Harness.open({ projections: () => [new FiguresProjection(), new TargetsProjection()], runner: { batchSize: chunks[0].batchSize } });
+          const targets = new TargetLedger(h.store);
           try {
             for (const taskId of TASKS) {
               await h.ledger.run(registerTask(taskId, { responsibleUnits: UNITS, deadline: '2021-12-31T23:59:59+08:00' }, iso(BASE - DAY)));
             }
             for (const { issueId } of ISSUES) await h.ledger.run(reportIssue(issueId));
+            // targets of two units (one set in March: periods before it have none), progress on every fifth step
+            await targets.runAll([setTarget(UNITS[0], 2021, 'enterprises', 200, iso(BASE)), setTarget(UNITS[2], 2021, 'enterprises', 150, '2021-03-01T10:00:00+08:00')]);
 
             const snapshots: { position: bigint; at: Snapshot }[] = [];
             let n = 0;
@@ -224,6 +231,9 @@ describe('figures do not depend on how the read model was built', () => {
                   result.events.forEach((e) => covered.add(e.type.replace(/^(task\.share|task|issue)\./, '').replace(/\.v1$/, '')));
                 } catch (err) {
                   if (!(err instanceof DomainError)) throw err;
+                }
+                if (n % 5 === 4) {
+                  await targets.run(recordProgress(UNITS[Math.floor(n / 5) % 2 === 0 ? 0 : 2], 2021, 'enterprises', 7 * n, iso(BASE + n * (4 * DAY + HOUR)), `step-${n}`));
                 }
                 n++;
               }
@@ -238,10 +248,11 @@ describe('figures do not depend on how the read model was built', () => {
             const query = new FiguresQuery(h.db, { now: () => NOW });
             const incremental = snapshot(query);
             if (incremental.boards.some((b) => b.groups.some((g) => g.scoredUnits > 1))) scoredSomewhere = true;
+            if (incremental.figures.some((f) => f.units.some((u) => (u.targetCompletion ?? 0) > 0 && u.score !== null))) targetScored = true;
 
             for (const s of snapshots) expect(snapshot(query, { atPosition: s.position })).toEqual(s.at);
 
-            await h.runner.rebuild('figures');
+            await h.runner.rebuild();
             expect(snapshot(new FiguresQuery(h.db, { now: () => NOW }))).toEqual(incremental);
           } finally {
             await h.close();
@@ -255,5 +266,6 @@ describe('figures do not depend on how the read model was built', () => {
       expect.arrayContaining(['assigned', 'completion_submitted', 'completion_approved', 'completion_rejected', 'reopened', 'extension_granted']),
     );
     expect(scoredSomewhere).toBe(true);
+    expect(targetScored).toBe(true);
   });
 });

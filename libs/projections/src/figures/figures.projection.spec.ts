@@ -95,6 +95,8 @@ describe('figures projection', () => {
       reworks: [],
       extensions: [],
       reopens: [],
+      membership: [],
+      removed: false,
       lastPosition: registered.position,
       updatedAt: '2021-04-30T02:00:05.000Z',
     });
@@ -299,5 +301,60 @@ describe('figures projection', () => {
     expect(row.lastPosition).toBe(approval.position - 1n); // the share's event, not task.closed
     expect(h.runner.status()[0]).toMatchObject({ name: 'figures', checkpoint: approval.position });
     expect(query.position()).toBe(approval.position);
+  });
+
+  describe('amendments (task.amended.v1)', () => {
+    const amend = (responsibleUnits: string[], at: string) =>
+      command('AmendTask', supervisor, at, { taskId: T, reason: '郑政办〔2021〕40号 修订', responsibleUnits });
+    const JUNE = { kind: 'month', year: 2021, index: 6 } as const;
+    const due = (unitId: string, request: Partial<Parameters<FiguresQuery['unitFigures']>[0]> = {}) =>
+      query.unitFigures({ period: JUNE, ...request }).units.find((u) => u.unitId === unitId)?.due;
+
+    it('given an assigned share, when its unit is dropped, then the row stays, marked removed, and no longer counts from the amendment on', async () => {
+      await given(registerTask(T, { responsibleUnits: [ZHONGMU, ZHENGDONG] }), assignShare(T, ZHONGMU, '2021-05-06T09:00:00+08:00', '2021-06-30T23:59:59+08:00'));
+      await h.settle();
+      const before = query.position();
+      const dropped = await when(amend([ZHENGDONG], '2021-06-10T09:00:00+08:00'));
+      const row = await then(key(ZHONGMU));
+      expect(row).toMatchObject<Partial<FiguresItem>>({
+        status: 'assigned',
+        removed: true,
+        membership: [{ at: '2021-06-10T09:00:00+08:00', atMs: ms('2021-06-10T09:00:00+08:00'), position: pos(dropped), member: false }],
+        lastPosition: dropped.position,
+      });
+      expect(due(ZHONGMU)).toBe(0);
+      // before the amendment took effect, and at the position before it, the share was due in June
+      expect(due(ZHONGMU, { asOf: '2021-06-09T12:00:00+08:00' })).toBe(1);
+      expect(due(ZHONGMU, { atPosition: before })).toBe(1);
+    });
+
+    it('given a dropped unit, when it is added back, then it has a fresh share: only what follows counts', async () => {
+      await given(
+        registerTask(T, { responsibleUnits: [ZHONGMU, ZHENGDONG] }),
+        assignShare(T, ZHONGMU, '2021-05-06T09:00:00+08:00', '2021-06-30T23:59:59+08:00'),
+        amend([ZHENGDONG], '2021-06-10T09:00:00+08:00'),
+      );
+      const added = await when(amend([ZHENGDONG, ZHONGMU], '2021-06-11T09:00:00+08:00'));
+      let row = await then(key(ZHONGMU));
+      expect(row).toMatchObject({ status: 'registered', removed: false, deadline: null, assignedAt: '2021-05-06T09:00:00+08:00' });
+      expect(row.membership.map((m) => [m.member, m.position])).toEqual([
+        [false, expect.any(String)],
+        [true, pos(added)],
+      ]);
+      // the old incarnation's assignment no longer counts; nothing is assigned yet
+      expect(due(ZHONGMU)).toBe(0);
+      // assigned again, due in July: not in June either
+      await given(assignShare(T, ZHONGMU, '2021-06-12T09:00:00+08:00', '2021-07-15T23:59:59+08:00'));
+      row = await then(key(ZHONGMU));
+      expect(row.deadlines.map((d) => d.deadline)).toEqual(['2021-06-30T23:59:59+08:00', '2021-07-15T23:59:59+08:00']);
+      expect(due(ZHONGMU)).toBe(0);
+      expect(due(ZHONGMU, { period: { kind: 'month', year: 2021, index: 7 } })).toBe(1);
+    });
+
+    it('given a task, when a unit is added, then a new unassigned row', async () => {
+      await given(registerTask(T, { responsibleUnits: [ZHONGMU] }));
+      const added = await when(amend([ZHONGMU, AIRPORT_ZONE], '2021-05-10T09:00:00+08:00'));
+      expect(await then(key(AIRPORT_ZONE))).toMatchObject({ status: 'registered', unitId: AIRPORT_ZONE, removed: false, membership: [], lastPosition: added.position });
+    });
   });
 });

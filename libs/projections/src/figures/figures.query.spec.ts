@@ -109,6 +109,8 @@ const JUNE = { kind: 'month', year: 2021, index: 6 } as const;
 const Q2 = { kind: 'quarter', year: 2021, index: 2 } as const;
 const JULY = { kind: 'month', year: 2021, index: 7 } as const;
 const NOW = new Date('2021-08-15T09:00:00+08:00');
+/** The hand-worked scores below are v1's (no target term); v2 (the default) is checked on its own. */
+const V1 = 'duban-score-v1';
 
 const NOTHING: Partial<UnitFigures> = {
   due: 0,
@@ -146,7 +148,7 @@ describe('FiguresQuery', () => {
   });
 
   it('June 2021: the figures of each unit, by hand', () => {
-    const report = query.unitFigures({ period: JUNE });
+    const report = query.unitFigures({ period: JUNE, rule: V1 });
     expect(report.period).toEqual({
       kind: 'month',
       year: 2021,
@@ -184,6 +186,7 @@ describe('FiguresQuery', () => {
       reworkRate: 0.25,
       extensionRate: 0.25,
       targetCompletion: null,
+      targets: 0,
       score: 68.75,
       rank: 1,
       red: true,
@@ -214,6 +217,7 @@ describe('FiguresQuery', () => {
       reworkRate: 0,
       extensionRate: 0,
       targetCompletion: null,
+      targets: 0,
       score: 51,
       rank: 2,
       red: false,
@@ -263,7 +267,7 @@ describe('FiguresQuery', () => {
   });
 
   it('June 2021: the leaderboard ranks within groups and draws red and black lists only where 2+ units are scored', () => {
-    const board = query.leaderboard({ period: JUNE });
+    const board = query.leaderboard({ period: JUNE, rule: V1 });
     expect(board.groups.map((g) => g.group)).toEqual(['开发区', '县市', '市内区']);
     const [zones, counties, districts] = board.groups;
     expect(zones).toMatchObject({ scoredUnits: 2, listsDrawn: true, red: [A], black: [B] });
@@ -280,7 +284,7 @@ describe('FiguresQuery', () => {
   });
 
   it('Q2 2021: May deadlines count too; B3 is overdue in the cohort, not carried; May closures are closed in the period', () => {
-    const { units, period } = query.unitFigures({ period: Q2 });
+    const { units, period } = query.unitFigures({ period: Q2, rule: V1 });
     expect(period).toMatchObject({ label: '2021年第二季度', start: '2021-04-01T00:00:00+08:00', end: '2021-07-01T00:00:00+08:00' });
     // A: as in June, plus A4's May closure and submission: rework 1/(1+4) = 0.2
     // 30 + 20 + 15×0.8 + 7.5 = 69.5
@@ -306,7 +310,7 @@ describe('FiguresQuery', () => {
   });
 
   it('July 2021: C2 (extended into July) is due and overdue; units with nothing due are not scored, whatever they carry', () => {
-    const { units } = query.unitFigures({ period: JULY });
+    const { units } = query.unitFigures({ period: JULY, rule: V1 });
     // C: due C2, open, with an extension: 0 + 0 + 15 × (1 − 0, nothing verified) + 10 × (1 − 1) − 2 = 13
     expect(unit(units, C)).toMatchObject({
       due: 1,
@@ -327,7 +331,7 @@ describe('FiguresQuery', () => {
   });
 
   it('as of an instant inside the period: only facts effective by then; open items not yet past their deadline are not assessed', () => {
-    const report = query.unitFigures({ period: JUNE, asOf: '2021-06-14T12:00:00+08:00' });
+    const report = query.unitFigures({ period: JUNE, asOf: '2021-06-14T12:00:00+08:00', rule: V1 });
     expect(report.asOf).toBe('2021-06-14T12:00:00+08:00');
     // A at 06-14 12:00: A1 and A4 closed on time; A2 (due 06-15, resubmitted 06-14 10:00) and A3 (due 06-28) open, not yet due.
     // Closed in June so far: A1; rejected: A2 once → 退回率 1/(1+1). 40 + 20 + 15×0.5 + 10 = 77.5
@@ -359,10 +363,32 @@ describe('FiguresQuery', () => {
     expect(board.groups[0].entries).toHaveLength(6);
   });
 
-  it('takes 目标完成率 from the hook, which v1 does not score', () => {
+  it('June 2021 under duban-score-v2 (the default): no unit has a target, so the 15 points are spread over the rates (× 100/85)', () => {
+    const report = query.unitFigures({ period: JUNE });
+    expect(report.rule).toEqual({ id: 'duban-score', version: 2, name: 'duban-score-v2' });
+    // A: 68.75 × 100/85 = 80.882… → 80.88
+    expect(unit(report.units, A)).toMatchObject({ targetCompletion: null, targets: 0, score: 80.88, rank: 1, red: true });
+    // B: (40 + 25) × 100/85 − 10 − 4 = 76.470… − 14 = 62.47 (penalties are not scaled)
+    expect(unit(report.units, B)).toMatchObject({ score: 62.47, rank: 2, black: true });
+    // C: a perfect record scores 100 either way
+    expect(unit(report.units, C)).toMatchObject({ score: 100 });
+    // the department: 25 × 100/85 − 2 = 27.41
+    expect(unit(report.units, CONSTRUCTION)).toMatchObject({ score: 27.41 });
+    const board = query.leaderboard({ period: JUNE });
+    expect(board.rule.name).toBe('duban-score-v2');
+    expect(board.groups[0].entries.slice(0, 2).map((e) => [e.unitId, e.score, e.targetCompletion])).toEqual([
+      [A, 80.88, null],
+      [B, 62.47, null],
+    ]);
+  });
+
+  it('takes 目标完成率 from a hook when given one: v1 does not score it, v2 does', () => {
     const withTargets = new FiguresQuery(h.db, { now: () => NOW, targetCompletion: (unitId) => (unitId === A ? 0.8 : null) });
-    const a = unit(withTargets.unitFigures({ period: JUNE }).units, A);
-    expect(a).toMatchObject({ targetCompletion: 0.8, score: 68.75 });
+    expect(unit(withTargets.unitFigures({ period: JUNE, rule: V1 }).units, A)).toMatchObject({ targetCompletion: 0.8, targets: 1, score: 68.75 });
+    // v2: 68.75 + 15 × 0.8 = 80.75; B has none: 62.47 as above
+    const v2 = withTargets.unitFigures({ period: JUNE }).units;
+    expect(unit(v2, A)).toMatchObject({ targetCompletion: 0.8, score: 80.75 });
+    expect(unit(v2, B)).toMatchObject({ targetCompletion: null, targets: 0, score: 62.47 });
   });
 
   it('refuses malformed requests with a typed error', () => {

@@ -45,6 +45,16 @@ export interface ReopenFact extends TimedFact {
   readonly deadline: string | null;
 }
 
+/**
+ * A change of a task share's membership by an amendment (task.amended.v1):
+ * `member: false` when its unit was dropped from the responsible units (the
+ * share no longer counts), `true` when a dropped unit was added back (a fresh
+ * share: only facts after it count).
+ */
+export interface MembershipFact extends TimedFact {
+  readonly member: boolean;
+}
+
 /** One row of the figures read model: a closure-loop item with the facts the figures are computed from. */
 export interface FiguresItem {
   /** Same key as the items read model: `task:<taskId>:<unitId>` or `issue:<issueId>`. */
@@ -53,7 +63,7 @@ export interface FiguresItem {
   /** The responsible unit; null for an issue until it is assigned. */
   unitId: string | null;
   status: LoopStatus;
-  /** First assignment (交办). */
+  /** First assignment (交办) — of the share's first incarnation when an amendment dropped and re-added its unit. */
   assignedAt: string | null;
   /** Current deadline. */
   deadline: string | null;
@@ -73,6 +83,10 @@ export interface FiguresItem {
   reworks: TimedFact[];
   extensions: ExtensionFact[];
   reopens: ReopenFact[];
+  /** Drops and re-adds of a task share by amendments (empty for most items). */
+  membership: MembershipFact[];
+  /** A task share whose unit an amendment dropped (and did not add back). */
+  removed: boolean;
   lastPosition: bigint;
   updatedAt: string;
 }
@@ -80,9 +94,10 @@ export interface FiguresItem {
 // ---------------------------------------------------------------- the query
 
 /**
- * Where a unit's own targets come from (目标完成率). Targets (parks/targets) are
- * not in the ledger yet: the default hook answers null. Rule duban-score-v1
- * does not score target completion, so the hook never changes a score.
+ * An override of where a unit's target completion (目标完成率, in [0, 1]) comes
+ * from; null: the unit has no target in the period. By default FiguresQuery
+ * takes it from the targets read model (see target-completion.ts). With a
+ * hook, the answer is not cached.
  */
 export type TargetCompletionHook = (unitId: string, period: PeriodInfo, asOf: string) => number | null;
 
@@ -130,8 +145,14 @@ export interface UnitFigures {
   reworkRate: number | null;
   /** 延期率 = withExtension / assessed */
   extensionRate: number | null;
-  /** 目标完成率: from the TargetCompletionHook (null until targets exist). */
+  /**
+   * 目标完成率: the mean over the unit's targets of the year (set by as-of) of
+   * min(1, achieved by as-of ÷ (target × months through the period's end ÷ 12));
+   * null when the unit has no target in the period.
+   */
   targetCompletion: number | null;
+  /** How many targets the target completion is the mean of (0: none). */
+  targets: number;
 
   // --- under the rule --------------------------------------------------------------
   /** Null when the unit is not scored (nothing assessed). */
@@ -149,9 +170,13 @@ export interface FiguresProvenance {
   period: PeriodInfo;
   /** The instant the figures are taken at (+08:00): the period's last millisecond, or an earlier as-of. */
   asOf: string;
-  /** The log position the read model had reached (or the position asked for): facts after it are ignored. */
+  /**
+   * The log position the read models had reached — the lower of the figures'
+   * and the targets' checkpoints — or the position asked for: facts of later
+   * events are ignored.
+   */
   position: bigint;
-  /** The scoring rule: id, version and name (duban-score-v1). */
+  /** The scoring rule: id, version and name (duban-score-v2, or duban-score-v1 when asked for). */
   rule: RuleRef & { name: string };
   /** Version of the figure definitions (what "due", "on time", … mean). */
   definitions: string;
@@ -174,6 +199,8 @@ export interface LeaderboardEntry {
   closureRate: number | null;
   reworkRate: number | null;
   extensionRate: number | null;
+  /** 目标完成率 where the unit has targets in the period; null otherwise. */
+  targetCompletion: number | null;
   overdue: number;
   overdueCarried: number;
   reopens: number;

@@ -3,7 +3,7 @@
  * must be a new version), scores by hand, ties, and the red/black list rules.
  */
 import type { ScoreInputs } from './scoring';
-import { CURRENT_SCORING_RULE, DUBAN_SCORE_V1, rankGroup, roundHalfUp, score, SCORING_RULES, scoringRule } from './scoring';
+import { CURRENT_SCORING_RULE, DUBAN_SCORE_V1, DUBAN_SCORE_V2, rankGroup, roundHalfUp, score, SCORING_RULES, scoringRule } from './scoring';
 import { InvalidFiguresQueryError } from './period';
 
 const perfect: ScoreInputs = {
@@ -71,6 +71,55 @@ describe('scoring rules', () => {
   it('v1 is bounded to 0–100 and gives no score with nothing assessed', () => {
     expect(score(DUBAN_SCORE_V1, { ...perfect, closedOnTime: 0, closed: 0, overdue: 4, overdueCarried: 30, reopens: 3 })).toBe(0);
     expect(score(DUBAN_SCORE_V1, { ...perfect, assessed: 0, closed: 0, closedOnTime: 0 })).toBeNull();
+  });
+
+  it('v2 is pinned, current, and v1 stays the first rule ever shipped', () => {
+    expect(DUBAN_SCORE_V2).toEqual({
+      id: 'duban-score',
+      version: 2,
+      name: 'duban-score-v2',
+      description: expect.any(String),
+      formula: 'weighted-sum-v2',
+      weights: { onTimeRate: 40, closureRate: 20, noRework: 15, noExtension: 10, targetCompletion: 15 },
+      withoutTargets: 'redistribute',
+      penalties: { perReopen: 5, perOverdue: 2, perOverdueCarried: 2 },
+      bounds: { min: 0, max: 100 },
+      decimals: 2,
+      minAssessed: 1,
+      lists: { redTop: 1, blackBottom: 1, minRankedUnits: 2 },
+    });
+    expect(Object.isFrozen(DUBAN_SCORE_V2.weights)).toBe(true);
+    expect(SCORING_RULES.map((r) => r.name)).toEqual(['duban-score-v1', 'duban-score-v2']);
+    expect(CURRENT_SCORING_RULE).toBe(DUBAN_SCORE_V2);
+    expect(scoringRule()).toBe(DUBAN_SCORE_V2);
+  });
+
+  it('v2 by hand: + 15 × 目标完成率 where the unit has targets', () => {
+    // a perfect record with every target met: 85 + 15 = 100
+    expect(score(DUBAN_SCORE_V2, { ...perfect, targetCompletion: 1 })).toBe(100);
+    // half way: 85 + 7.5
+    expect(score(DUBAN_SCORE_V2, { ...perfect, targetCompletion: 0.5 })).toBe(92.5);
+    // nothing achieved: 85, as v1
+    expect(score(DUBAN_SCORE_V2, { ...perfect, targetCompletion: 0 })).toBe(85);
+    // v1's 61.25 example with targets at 0.8: 61.25 + 12 = 73.25
+    const mixed = { ...perfect, closedOnTime: 3, closedInPeriod: 3, rejections: 1, withExtension: 2, reopens: 1 };
+    expect(score(DUBAN_SCORE_V2, { ...mixed, targetCompletion: 0.8 })).toBe(73.25);
+    // a completion outside [0, 1] (a hook's mistake) is clamped
+    expect(score(DUBAN_SCORE_V2, { ...perfect, targetCompletion: 1.4 })).toBe(100);
+    // v1 ignores it
+    expect(score(DUBAN_SCORE_V1, { ...mixed, targetCompletion: 0.8 })).toBe(61.25);
+  });
+
+  it('v2 by hand: a unit without targets has the 15 points spread over the rates in proportion (× 100/85)', () => {
+    expect(score(DUBAN_SCORE_V2, { ...perfect, targetCompletion: null })).toBe(100);
+    expect(score(DUBAN_SCORE_V2, perfect)).toBe(100); // absent = null
+    // the rates of v1's 61.25 example (66.25 before the penalty): 66.25 × 100/85 = 77.941… − 5 = 72.94
+    const mixed = { ...perfect, closedOnTime: 3, closedInPeriod: 3, rejections: 1, withExtension: 2, reopens: 1 };
+    expect(score(DUBAN_SCORE_V2, { ...mixed, targetCompletion: null })).toBe(72.94);
+    // the penalties are not scaled: 25 × 100/85 − 2 × 2 − 2 = 29.411… − 6 = 23.41
+    expect(score(DUBAN_SCORE_V2, { ...perfect, assessed: 1, closed: 0, closedOnTime: 0, closedInPeriod: 0, overdue: 2, overdueCarried: 1 })).toBe(23.41);
+    // still nothing to score with nothing assessed, targets or not
+    expect(score(DUBAN_SCORE_V2, { ...perfect, assessed: 0, closed: 0, closedOnTime: 0, targetCompletion: 1 })).toBeNull();
   });
 
   it('rounds half up at 2 decimals, robust to binary fractions', () => {

@@ -27,6 +27,12 @@ export interface ScoreInputs {
   readonly reopens: number;
   readonly overdue: number;
   readonly overdueCarried: number;
+  /**
+   * 目标完成率: the mean over the unit's targets of their period completions,
+   * exact, in [0, 1]; null (or absent) when the unit has no target in the
+   * period. Only 'weighted-sum-v2' scores it.
+   */
+  readonly targetCompletion?: number | null;
 }
 
 export interface ScoringRule {
@@ -37,10 +43,12 @@ export interface ScoringRule {
   readonly description: string;
   /**
    * The shape of the computation. 'weighted-sum-v1': Σ weight × rate term − penalties,
-   * clamped to bounds, rounded half up to `decimals`. A rule that needs another shape
-   * names a new formula (and the code for it is added beside this one).
+   * clamped to bounds, rounded half up to `decimals`. 'weighted-sum-v2': the same with a
+   * target-completion term, and for a unit without targets the rate terms scaled up so
+   * that they carry its weight (see `withoutTargets`). A rule that needs another shape
+   * names a new formula (and the code for it is added beside these).
    */
-  readonly formula: 'weighted-sum-v1';
+  readonly formula: 'weighted-sum-v1' | 'weighted-sum-v2';
   readonly weights: {
     /** × 按期办结率 (closedOnTime / assessed) */
     readonly onTimeRate: number;
@@ -50,7 +58,16 @@ export interface ScoringRule {
     readonly noRework: number;
     /** × (1 − 延期率); 延期率 = withExtension / assessed */
     readonly noExtension: number;
+    /** × 目标完成率 ('weighted-sum-v2' only; v1 leaves it out) */
+    readonly targetCompletion?: number;
   };
+  /**
+   * 'weighted-sum-v2': what a unit without any target in the period gets for the
+   * target term. 'redistribute': nothing, and the four rate terms are scaled by
+   * (their weights + the target weight) ÷ their weights, so the target weight is
+   * spread over them in proportion to their own weights (the maximum stays the same).
+   */
+  readonly withoutTargets?: 'redistribute';
   readonly penalties: {
     /** per reopening (重新打开) in the period */
     readonly perReopen: number;
@@ -92,11 +109,37 @@ export const DUBAN_SCORE_V1: ScoringRule = deepFreeze({
   lists: { redTop: 1, blackBottom: 1, minRankedUnits: 2 },
 } as const);
 
+/**
+ * duban-score-v2 — v1 plus 15 × 目标完成率 (docs/figures.md). A unit without a
+ * target in the period has the 15 points spread over the four rate terms in
+ * proportion to their weights (× 100/85), so a perfect record scores 100
+ * either way. Frozen: never edit, add v3 instead.
+ */
+export const DUBAN_SCORE_V2: ScoringRule = deepFreeze({
+  id: 'duban-score',
+  version: 2,
+  name: 'duban-score-v2',
+  description:
+    '40×按期办结率 + 20×办结率 + 15×(1−退回率) + 10×(1−延期率) + 15×目标完成率 − 5×重新打开次数 − 2×(逾期未办结 + 往期逾期未办结), ' +
+    'clamped to 0–100, rounded to 2 decimals. 目标完成率 = the mean over the unit\'s targets of the year set by the as-of instant of ' +
+    'min(1, achieved ÷ (target × months through the period\'s end ÷ 12)). A unit without a target in the period: the four rate terms ' +
+    'are scaled by 100/85 (the 15 points are spread over them in proportion). Ranked within 开发区 / 县市 / 市内区, equal scores share a rank; ' +
+    'red list = rank 1, black list = last place, only in a group with at least 2 scored units and not all tied.',
+  formula: 'weighted-sum-v2',
+  weights: { onTimeRate: 40, closureRate: 20, noRework: 15, noExtension: 10, targetCompletion: 15 },
+  withoutTargets: 'redistribute',
+  penalties: { perReopen: 5, perOverdue: 2, perOverdueCarried: 2 },
+  bounds: { min: 0, max: 100 },
+  decimals: 2,
+  minAssessed: 1,
+  lists: { redTop: 1, blackBottom: 1, minRankedUnits: 2 },
+} as const);
+
 /** Every rule ever shipped, oldest first. Append only. */
-export const SCORING_RULES: readonly ScoringRule[] = Object.freeze([DUBAN_SCORE_V1]);
+export const SCORING_RULES: readonly ScoringRule[] = Object.freeze([DUBAN_SCORE_V1, DUBAN_SCORE_V2]);
 
 /** The rule used when a request names none. */
-export const CURRENT_SCORING_RULE: ScoringRule = DUBAN_SCORE_V1;
+export const CURRENT_SCORING_RULE: ScoringRule = DUBAN_SCORE_V2;
 
 export function ruleName(ref: RuleRef): string {
   return `${ref.id}-v${ref.version}`;
@@ -130,21 +173,26 @@ export function ratio(a: number, b: number): number | null {
  */
 export function score(rule: ScoringRule, f: ScoreInputs): number | null {
   switch (rule.formula) {
-    case 'weighted-sum-v1': {
+    case 'weighted-sum-v1':
+    case 'weighted-sum-v2': {
       if (f.assessed < rule.minAssessed || f.assessed === 0) return null;
       const onTime = f.closedOnTime / f.assessed;
       const closure = f.closed / f.assessed;
       const rework = ratio(f.rejections, f.rejections + f.closedInPeriod) ?? 0;
       const extension = f.withExtension / f.assessed;
       const { weights: w, penalties: p } = rule;
-      const raw =
-        w.onTimeRate * onTime +
-        w.closureRate * closure +
-        w.noRework * (1 - rework) +
-        w.noExtension * (1 - extension) -
-        p.perReopen * f.reopens -
-        p.perOverdue * f.overdue -
-        p.perOverdueCarried * f.overdueCarried;
+      let rates = w.onTimeRate * onTime + w.closureRate * closure + w.noRework * (1 - rework) + w.noExtension * (1 - extension);
+      if (rule.formula === 'weighted-sum-v2') {
+        const target = w.targetCompletion ?? 0;
+        const completion = f.targetCompletion ?? null;
+        if (completion !== null) {
+          rates += target * Math.min(1, Math.max(0, completion));
+        } else if (rule.withoutTargets === 'redistribute') {
+          const rateWeights = w.onTimeRate + w.closureRate + w.noRework + w.noExtension;
+          rates = (rates * (rateWeights + target)) / rateWeights;
+        }
+      }
+      const raw = rates - p.perReopen * f.reopens - p.perOverdue * f.overdue - p.perOverdueCarried * f.overdueCarried;
       return roundHalfUp(Math.min(rule.bounds.max, Math.max(rule.bounds.min, raw)), rule.decimals);
     }
     default:

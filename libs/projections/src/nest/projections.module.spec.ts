@@ -48,7 +48,7 @@ describe('ProjectionsModule', () => {
     const query = app.get(ItemsQuery);
     const db = app.get<Database.Database>(READ_MODEL_DB);
     expect(runner.isRunning).toBe(true);
-    expect(runner.names).toEqual(['items', 'ledger', 'figures', 'audit']);
+    expect(runner.names).toEqual(['items', 'ledger', 'figures', 'targets', 'audit']);
     expect(existsSync(join(dir, 'read-models.db'))).toBe(true);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
 
@@ -67,7 +67,7 @@ describe('ProjectionsModule', () => {
     await boot(ProjectionsModule.forRoot({ autoStart: false, file, extraProjections: [new LogProjection()] }));
     const runner = app.get(ProjectionRunner);
     expect(runner.isRunning).toBe(false);
-    expect(runner.names).toEqual(['items', 'ledger', 'figures', 'audit', 'log']);
+    expect(runner.names).toEqual(['items', 'ledger', 'figures', 'targets', 'audit', 'log']);
     expect(existsSync(file)).toBe(true);
     // tables exist before the first start: queries answer (empty)
     expect(app.get(ItemsQuery).list().total).toBe(0);

@@ -11,6 +11,8 @@ import { FiguresProjection } from '../figures/figures.projection';
 import { FiguresQuery } from '../figures/figures.query';
 import { ItemsProjection } from '../items/items.projection';
 import { LedgerProjection } from '../ledger/ledger.projection';
+import { TargetsProjection } from '../targets/targets.projection';
+import { TargetsQuery } from '../targets/targets.query';
 import { LedgerQuery } from '../ledger/ledger.query';
 import { ItemsQuery } from '../items/items.query';
 import type { Projection } from '../runner/projection';
@@ -36,7 +38,7 @@ export interface ProjectionsModuleOptions {
 
 /** The projections Duban ships. Add a new read model here. */
 export function builtInProjections(): Projection[] {
-  return [new ItemsProjection(), new LedgerProjection(), new FiguresProjection(), new AuditProjection()];
+  return [new ItemsProjection(), new LedgerProjection(), new FiguresProjection(), new TargetsProjection(), new AuditProjection()];
 }
 
 /**
@@ -80,8 +82,9 @@ export function builtInProjections(): Projection[] {
     { provide: LedgerQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new LedgerQuery(db) },
     { provide: AuditQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new AuditQuery(db) },
     { provide: FiguresQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new FiguresQuery(db) },
+    { provide: TargetsQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new TargetsQuery(db) },
   ],
-  exports: [ProjectionRunner, ItemsQuery, LedgerQuery, FiguresQuery, AuditQuery, READ_MODEL_DB, PROJECTIONS],
+  exports: [ProjectionRunner, ItemsQuery, LedgerQuery, FiguresQuery, TargetsQuery, AuditQuery, READ_MODEL_DB, PROJECTIONS],
 })
 export class ProjectionsModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
