@@ -5,6 +5,7 @@ import type { TaskStatus } from '@duban/domain/task';
 import type { InboxAction, InboxEntry, Item, ItemKind, LoopItemColumns, Page } from './item';
 import { loopItemFields } from './item';
 import { ITEMS_SCHEMA } from './items.projection';
+import { CHECKPOINT_TABLE } from '../runner/checkpoints';
 
 export class InvalidItemsQueryError extends Error {
   constructor(
@@ -78,6 +79,13 @@ function supervisorCondition(needs: readonly SupervisorAction[]): string {
 const BY_DUE = 'ORDER BY due_ms IS NULL, due_ms, key';
 
 const MAX_LIMIT = 1000;
+const PAGE_CACHE_SIZE = 500;
+
+interface CachedPage {
+  rows: ItemRow[];
+  total: number;
+  stamp: string;
+}
 
 interface ItemRow extends LoopItemColumns<bigint> {
   deadline_ms: bigint | null;
@@ -93,6 +101,9 @@ interface ItemRow extends LoopItemColumns<bigint> {
  */
 export class ItemsQuery {
   private readonly statements = new Map<string, Database.Statement>();
+  /** Pages as read at a checkpoint of the items projection (see stamp()). */
+  private readonly pages = new Map<string, CachedPage>();
+  private checkpointStatement: Database.Statement | null | undefined;
 
   constructor(private readonly db: Database.Database) {
     // Usable before the runner prepared the file; the runner owns (and may reset) the table.
@@ -203,6 +214,9 @@ export class ItemsQuery {
     }
     if (!Number.isInteger(offset) || offset < 0) throw new InvalidItemsQueryError('offset', 'must be a whole number ≥ 0');
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const key = `${clause}|${limit}|${offset}|${JSON.stringify(params)}`;
+    const cached = this.pages.get(key);
+    if (cached !== undefined && cached.stamp === this.stamp()) return { rows: cached.rows.map(map), total: cached.total, limit, offset };
     const read = this.db.transaction(() => {
       const total = this.statement(`SELECT count(*) AS n FROM items ${clause}`).get(params) as { n: bigint };
       const rows = this.statement(`SELECT * FROM items ${clause} ${BY_DUE} LIMIT @limit OFFSET @offset`).all({
@@ -210,11 +224,35 @@ export class ItemsQuery {
         limit,
         offset,
       }) as ItemRow[];
-      return { total: Number(total.n), rows };
+      return { total: Number(total.n), rows, stamp: this.stamp() };
     });
-    // One read transaction: the count and the page see the same commit.
-    const { total, rows } = read.deferred();
-    return { rows: rows.map(map), total, limit, offset };
+    // One read transaction: the count, the page and the checkpoint see the same commit.
+    const page = read.deferred();
+    if (page.stamp !== null) this.remember(key, page as CachedPage);
+    return { rows: page.rows.map(map), total: page.total, limit, offset };
+  }
+
+  /**
+   * The items projection's checkpoint as a string (position, version, when it was last rebuilt): every commit of
+   * the projection moves it, so a page read at the same stamp is still exact. Null without a checkpoint (a table
+   * not fed by the runner): no caching then.
+   */
+  private stamp(): string | null {
+    if (this.checkpointStatement === undefined) {
+      const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(CHECKPOINT_TABLE);
+      this.checkpointStatement = exists
+        ? this.db.prepare(`SELECT position, version, rebuilt_at FROM ${CHECKPOINT_TABLE} WHERE name = 'items'`).raw(true).safeIntegers(true)
+        : null;
+    }
+    const row = this.checkpointStatement?.get() as [bigint, bigint, string] | undefined;
+    return row === undefined ? null : `${row[0]}/${row[1]}/${row[2]}`;
+  }
+
+  /** Keeps the most recent pages (inboxes are asked again and again between commits); the oldest go first. */
+  private remember(key: string, page: CachedPage): void {
+    this.pages.delete(key);
+    this.pages.set(key, page);
+    if (this.pages.size > PAGE_CACHE_SIZE) this.pages.delete(this.pages.keys().next().value!);
   }
 
   private statement(sql: string): Database.Statement {
@@ -232,7 +270,19 @@ function entry(row: ItemRow, needs: InboxAction[], atMs: number): InboxEntry {
   return { item: toItem(row), needs, overdue: msToDeadline !== null && msToDeadline < 0, msToDeadline };
 }
 
+/** Rows of cached pages come back again and again: each is mapped once (the callers only read it). */
+const mapped = new WeakMap<ItemRow, Item>();
+
 function toItem(r: ItemRow): Item {
+  let item = mapped.get(r);
+  if (item === undefined) {
+    item = mapRow(r);
+    mapped.set(r, item);
+  }
+  return item;
+}
+
+function mapRow(r: ItemRow): Item {
   return {
     ...loopItemFields(r, (json) => JSON.parse(json) as string[]),
     lastEventType: r.last_event_type,
