@@ -399,4 +399,52 @@ describe('parks and targets over HTTP', () => {
     const history = (await sup().get('/api/v1/parks/park-e2e-bad/history').expect(200)).body.map((e: { type: string }) => e.type);
     expect(history).toEqual(['park.registered.v1', 'park.certified.v1']);
   });
+
+  it("a share's progress report with measured values feeds its unit's target and the leaderboard's 目标完成率", async () => {
+    const D = '荥阳市';
+    const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+    const targetId = targetIdFor(D, year, '新开工市级小微企业园');
+    await sup()
+      .post('/api/v1/targets')
+      .send({ unitId: D, year, metric: '新开工市级小微企业园', value: 4, unitOfMeasure: '个', sourceDocument: { docNumber: '郑政办〔2021〕34号', annex: '附件' } })
+      .expect(201);
+    const reg = await sup()
+      .post('/api/v1/tasks')
+      .send({
+        docNumber: '郑政办〔2021〕34号',
+        itemPath: '三/1',
+        title: '全年新开工20个以上小微企业园',
+        text: '全年新开工20个以上小微企业园。',
+        leadUnits: ['市工信局'],
+        responsibleUnits: [D],
+        deadline: `${year}-12-31T23:59:59+08:00`,
+      })
+      .expect(201);
+    const id = reg.body.item.taskId;
+    await sup().post(`/api/v1/tasks/${id}/shares/${enc(D)}/assign`).send({}).expect(200);
+    await unit(D).post(`/api/v1/tasks/${id}/shares/${enc(D)}/acknowledge`).send({}).expect(200);
+    const board = async () => {
+      const res = await sup().get(`/api/v1/leaderboard?period=year&year=${year}&group=${enc('县市')}`).expect(200);
+      return res.body.groups[0].entries.find((e: { unitId: string }) => e.unitId === D);
+    };
+    expect((await board()).targetCompletion).toBe(0);
+
+    const reported = await unit(D)
+      .post(`/api/v1/tasks/${id}/shares/${enc(D)}/progress`)
+      .send({ percent: 60, narrative: '已开工3个园区', metricValues: [{ metric: '新开工市级小微企业园', value: 3, unit: '个' }, { metric: '开工面积', value: 12.5, unit: '万平方米' }] })
+      .expect(200);
+    const target = await eventually(async () => {
+      const r = await unit(D).get(`/api/v1/targets/${targetId}`).expect(200);
+      return r.body.item.completion.achieved === 3 ? r.body : undefined;
+    }, 'the task progress to reach the target');
+    expect(target.item.completion).toMatchObject({ target: 4, achieved: 3, ratio: 0.75, met: false, remaining: 1 });
+    expect(target.item.progress).toEqual([
+      expect.objectContaining({ value: 3, source: { kind: 'task_progress', ref: `${id}/${D}@${reported.body.version}` } }),
+    ]);
+    const entry = await eventually(async () => {
+      const e = await board();
+      return e.targetCompletion === 0.75 ? e : undefined;
+    }, "the leaderboard's target completion to move");
+    expect(entry).toMatchObject({ unitId: D, targetCompletion: 0.75 });
+  });
 });

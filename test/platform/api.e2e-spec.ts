@@ -32,6 +32,7 @@ describe('api: health, readiness, limits', () => {
     const ready = await request(app.getHttpServer()).get('/ready').expect(200);
     expect(ready.body.info.eventStore).toEqual({ status: 'up', kind: 'sqlite' });
     expect(ready.body.info.projections).toMatchObject({ status: 'up', items: { state: 'running', eventsBehind: 0, secondsBehind: 0 } });
+    expect(ready.body.info.processors).toMatchObject({ status: 'up', 'park-rules': { state: 'running' }, 'task-progress-targets': { state: 'running' } });
     expect(existsSync(join(dir, 'duban.db'))).toBe(true);
   });
 
@@ -40,6 +41,7 @@ describe('api: health, readiness, limits', () => {
     expect(r.headers['content-type']).toContain('text/plain');
     expect(r.text).toContain('duban_event_store_up{kind="sqlite"} 1');
     expect(r.text).toMatch(/^duban_projection_events_behind\{projection="items"\} 0$/m);
+    expect(r.text).toMatch(/^duban_processor_failed\{processor="task-progress-targets"\} 0$/m);
   });
 });
 

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { ProcessorsHealthIndicator } from './processors.health';
 import { ProjectionsHealthIndicator } from './projections.health';
 import { EventStoreHealthIndicator } from './store.health';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, MetricsController],
-  providers: [EventStoreHealthIndicator, ProjectionsHealthIndicator],
+  providers: [EventStoreHealthIndicator, ProjectionsHealthIndicator, ProcessorsHealthIndicator],
 })
 export class HealthModule {}

@@ -4,10 +4,11 @@ import { Public } from '@duban/access';
 import type { EventStore } from '@duban/eventstore';
 import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
 import { ProjectionRunner } from '@duban/projections';
+import { ProcessorsHealthIndicator } from './processors.health';
 
 /**
- * Prometheus text format: the event store's reachability and each
- * projection's checkpoint and lag. Public like /health: it carries counts,
+ * Prometheus text format: the event store's reachability, each
+ * projection's checkpoint and lag, and each processor's position. Public like /health: it carries counts,
  * never business data.
  */
 @Public()
@@ -17,6 +18,7 @@ export class MetricsController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
+    private readonly processors: ProcessorsHealthIndicator,
   ) {}
 
   @Get('metrics')
@@ -27,6 +29,7 @@ export class MetricsController {
       () => 0,
     );
     const lag = await this.runner.lag();
+    const processors = this.processors.statuses();
     const lines = [
       '# HELP duban_event_store_up Whether the event store answers (1) or not (0).',
       '# TYPE duban_event_store_up gauge',
@@ -46,6 +49,12 @@ export class MetricsController {
       '# HELP duban_projection_failed Whether the projection has stopped on an error and is retrying (1) or not (0).',
       '# TYPE duban_projection_failed gauge',
       ...lag.map((l) => `duban_projection_failed{projection="${l.name}"} ${l.state === 'failed' || l.lastError !== null ? 1 : 0}`),
+      '# HELP duban_processor_position Global position up to which the processor has done its reactions.',
+      '# TYPE duban_processor_position gauge',
+      ...processors.map((p) => `duban_processor_position{processor="${p.name}"} ${p.position}`),
+      '# HELP duban_processor_failed Whether the processor is held at an event and retrying (1) or not (0).',
+      '# TYPE duban_processor_failed gauge',
+      ...processors.map((p) => `duban_processor_failed{processor="${p.name}"} ${p.state === 'failed' ? 1 : 0}`),
     ];
     return `${lines.join('\n')}\n`;
   }

@@ -14,17 +14,19 @@ import { WORKING_CALENDAR } from '../nest/handlers';
 import { GetParkFindingsHandler, GetParkHandler, GetTargetHandler, PARK_RULE_POLICY, ParkCommandHandler, TargetCommandHandler } from './handlers';
 import { ParkRulesProcessor } from './park-rules.processor';
 import { openProcessorDatabase, processorFile } from './processor-store';
+import { TaskProgressProcessor } from './task-progress.processor';
 import type { ParkTargetMapping } from './target-progress';
 
 /** The processors' database (better-sqlite3), `${dataDir}/processors.db` by default. */
 export const PROCESSORS_DB = Symbol('PROCESSORS_DB');
 export const PARKS_APPLICATION_OPTIONS = Symbol('PARKS_APPLICATION_OPTIONS');
 const rulesLogger = new Logger('ParkRules');
+const taskProgressLogger = new Logger('TaskProgressTargets');
 
 export interface ParksApplicationModuleOptions {
   /** The processors' database file; default `${dataDir}/processors.db`. */
   readonly file?: string;
-  /** Start the park rules processor on application bootstrap (default true). A CLI passes false. */
+  /** Start the processors (park rules, task progress → targets) on application bootstrap (default true). A CLI passes false. */
   readonly autoStart?: boolean;
   /** Rule policy of the findings query and the processor (relaxed sizes, tax threshold reading, urgencies). */
   readonly policy?: ParkRulePolicyOverrides;
@@ -38,8 +40,9 @@ export interface ParksApplicationModuleOptions {
 /**
  * Parks (小微企业园) and targets (目标任务) on the write path: the thin CQRS
  * handlers (ExecuteParkCommand, ExecuteTargetCommand, GetPark, GetTarget,
- * GetParkFindings) and the park rules processor, started on application
- * bootstrap and stopped before shutdown (before the event store closes).
+ * GetParkFindings) and two processors — the park rules processor and the task
+ * progress → targets processor — started on application bootstrap and stopped
+ * before shutdown (before the event store closes).
  *
  * Needs APP_CONFIG, EVENT_STORE and UNIT_DIRECTORY (global in the api);
  * imports ApplicationModule for the CQRS buses and WORKING_CALENDAR.
@@ -84,17 +87,30 @@ export interface ParksApplicationModuleOptions {
           logger: rulesLogger,
         }),
     },
+    {
+      provide: TaskProgressProcessor,
+      inject: [EVENT_STORE, CommandBus, PROCESSORS_DB, PARKS_APPLICATION_OPTIONS],
+      useFactory: (store: EventStore, commands: CommandBus, db: Database.Database, o: ParksApplicationModuleOptions) =>
+        new TaskProgressProcessor({
+          store,
+          commands,
+          db,
+          ...(o.retryDelayMs ? { retryDelayMs: o.retryDelayMs } : {}),
+          logger: taskProgressLogger,
+        }),
+    },
     ParkCommandHandler,
     TargetCommandHandler,
     GetParkHandler,
     GetTargetHandler,
     GetParkFindingsHandler,
   ],
-  exports: [ParkRulesProcessor, PARK_RULE_POLICY],
+  exports: [ParkRulesProcessor, TaskProgressProcessor, PARK_RULE_POLICY],
 })
 export class ParksApplicationModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     @Inject(ParkRulesProcessor) private readonly processor: ParkRulesProcessor,
+    @Inject(TaskProgressProcessor) private readonly taskProgress: TaskProgressProcessor,
     @Inject(PROCESSORS_DB) private readonly db: Database.Database,
     @Inject(PARKS_APPLICATION_OPTIONS) private readonly options: ParksApplicationModuleOptions,
   ) {}
@@ -105,11 +121,13 @@ export class ParksApplicationModule implements OnApplicationBootstrap, BeforeApp
 
   async onApplicationBootstrap(): Promise<void> {
     // global modules (CqrsModule among them) bootstrap first: the command handlers are registered by now
-    if (this.options.autoStart !== false) await this.processor.start();
+    if (this.options.autoStart === false) return;
+    await this.processor.start();
+    await this.taskProgress.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.processor.stop();
+    await Promise.all([this.processor.stop(), this.taskProgress.stop()]);
   }
 
   onApplicationShutdown(): void {
