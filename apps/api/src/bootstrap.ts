@@ -8,6 +8,7 @@ import { AppConfig, loadConfig } from '@duban/config';
 import { describeEventStore } from '@duban/eventstore';
 import { eventStoreSettings } from '@duban/eventstore/nest/event-store.module';
 import { AppModule } from './app.module';
+import { installBigIntJson } from './common/bigint-json';
 
 export interface StartedApi {
   app: NestExpressApplication;
@@ -23,7 +24,7 @@ export async function createApi(): Promise<NestExpressApplication> {
   // bodies over 256 KB are refused with 413 before any handler runs
   app.useBodyParser('json', { limit: '256kb' });
   // positions and versions are 64-bit (bigint) inside; JSON carries them as strings
-  app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+  installBigIntJson();
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

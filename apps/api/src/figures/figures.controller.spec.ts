@@ -4,6 +4,7 @@
  * read-model file fed by the runner from a real store (constructed directly,
  * not through AppModule).
  */
+import { installBigIntJson } from '../common/bigint-json';
 import 'reflect-metadata';
 import { Global, Module, ValidationPipe } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
@@ -89,7 +90,7 @@ describe('FiguresController over HTTP', () => {
     }).compile();
     const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
     // as apps/api/src/bootstrap.ts does
-    nest.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    installBigIntJson();
     nest.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
     await nest.init();
     app = nest;

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
@@ -7,6 +7,7 @@ import type { Actor } from '@duban/domain/decider';
 import { UnitRegistry } from '@duban/domain/units';
 import { ItemsQuery, ProjectionRunner } from '@duban/projections';
 import { ReadPositionDto, reachPosition } from '../common/read-your-writes';
+import { pageJson } from './page-json';
 
 const STATUSES = ['registered', 'reported', 'assigned', 'acknowledged', 'in_progress', 'submitted', 'closed'] as const;
 
@@ -90,9 +91,11 @@ export class ItemsController {
     summary:
       "What awaits the caller's action, soonest deadline first: a unit's items to sign for, report on or submit; for the supervision office, items to assign, completions to verify and extension requests",
   })
-  async inbox(@Query() q: PageDto, @CurrentActor() actor: Actor) {
+  // the body is written by pageJson (each item's JSON kept while its page is cached): the same JSON, cheaper
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  async inbox(@Query() q: PageDto, @CurrentActor() actor: Actor): Promise<string> {
     await reachPosition(this.runner, q.minPosition);
     const paging = { limit: q.limit ?? 50, offset: q.offset ?? 0 };
-    return actor.role === 'supervisor' ? this.items.supervisorInbox(new Date(), paging) : this.items.inbox(actor.unitId, new Date(), paging);
+    return pageJson(actor.role === 'supervisor' ? this.items.supervisorInbox(new Date(), paging) : this.items.inbox(actor.unitId, new Date(), paging));
   }
 }

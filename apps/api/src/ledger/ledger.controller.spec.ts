@@ -4,6 +4,7 @@
  * projection, real tokens and guards. The application module is built here
  * (AppModule is wired elsewhere) with the same global settings as createApi.
  */
+import { installBigIntJson } from '../common/bigint-json';
 import 'reflect-metadata';
 import { Module, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
@@ -65,7 +66,7 @@ describe('GET /api/v1/ledger', () => {
     saved = { ...process.env };
     Object.assign(process.env, { DUBAN_DATA_DIR: dir, JWT_SECRET: SECRET, LOG_LEVEL: 'silent' });
     app = await NestFactory.create<NestExpressApplication>(LedgerTestModule, { logger: false, abortOnError: false });
-    app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    installBigIntJson();
     app.setGlobalPrefix('api/v1', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
     app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
     await app.init();
