@@ -34,7 +34,7 @@ async function readModels(mode: 'live' | 'rebuild', batchSize: number): Promise<
   copyFileSync(logFile, join(dir, `${run}.db`));
   const store = new SqliteEventStore({ file: join(dir, `${run}.db`) });
   const db = openReadModelDatabase(join(dir, `${run}-rm.db`));
-  const runner = new ProjectionRunner({ store, db, projections: builtInProjections(), batchSize, rebuildBatchSize: batchSize });
+  const runner = new ProjectionRunner({ store, db, projections: builtInProjections(), batchSize, rebuildBatchSize: batchSize, catchUpFromZero: mode === 'live' ? 'live' : 'rebuild' });
   try {
     if (mode === 'rebuild') {
       const results = await runner.rebuild();

@@ -175,7 +175,7 @@ describe('figures bulk writer == apply event by event', () => {
     const run = async (name: string, how: (runner: ProjectionRunner) => Promise<void>) => {
       const store = new SqliteEventStore({ file: logFile });
       const db = openReadModelDatabase(join(dir, `${name}.db`));
-      const runner = new ProjectionRunner({ store, db, projections: [new FiguresProjection()], batchSize: 37, rebuildBatchSize: 211 });
+      const runner = new ProjectionRunner({ store, db, projections: [new FiguresProjection()], batchSize: 37, rebuildBatchSize: 211, catchUpFromZero: 'live' });
       try {
         runner.prepare();
         await how(runner);

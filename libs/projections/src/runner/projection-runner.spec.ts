@@ -344,4 +344,55 @@ describe('ProjectionRunner', () => {
       expect(h.runner.status()[0].state).not.toBe('running');
     });
   });
+
+  describe('start on a log that already holds events', () => {
+    /** The log projection with a bulk writer that says which path fed it. */
+    class PathProjection extends LogProjection {
+      readonly modes: string[] = [];
+      openBulk(mode: 'live' | 'rebuild') {
+        this.modes.push(mode);
+        return { applyBatch: (events: readonly import('@duban/eventstore').RecordedEvent[], tx: import('./projection').ProjectionTx) => events.forEach((e) => this.apply(e, tx)) };
+      }
+    }
+
+    it('a projection at zero catches up in one rebuild pass, then follows the log live', async () => {
+      let path!: PathProjection;
+      h = await Harness.open({ projections: () => [(path = new PathProjection())], start: false, runner: { batchSize: 100, rebuildBatchSize: 400 } });
+      await appendMany(h.store, 1000, { perAppend: 50 });
+      await h.runner.start();
+      await h.settle();
+      expectExactlyOnce(peek(h.file).rows, 1000);
+      expect(path.modes).toEqual(['rebuild']); // one writer for the whole pass, no live batch
+      const last = await appendMany(h.store, 5);
+      await h.runner.waitFor(last, 2000);
+      expectExactlyOnce(peek(h.file).rows, 1005);
+      expect(path.modes.slice(1).every((m) => m === 'live')).toBe(true);
+    });
+
+    it("catchUpFromZero: 'live' catches up in live batches", async () => {
+      let path!: PathProjection;
+      h = await Harness.open({ projections: () => [(path = new PathProjection())], start: false, runner: { batchSize: 100, catchUpFromZero: 'live' } });
+      await appendMany(h.store, 1000, { perAppend: 50 });
+      await h.runner.start();
+      await h.settle();
+      expectExactlyOnce(peek(h.file).rows, 1000);
+      expect(path.modes.length).toBeGreaterThanOrEqual(10);
+      expect(path.modes.every((m) => m === 'live')).toBe(true);
+    });
+
+    it('a stop during the pass ends it after the page in hand; the next start goes on from there, exactly once', async () => {
+      h = await Harness.open({ projections: withLog(), start: false, runner: { batchSize: 50, rebuildBatchSize: 50 } });
+      await appendMany(h.store, 3000, { perAppend: 100 });
+      await h.runner.start();
+      await until(() => h.runner.status()[0].checkpoint > 0n);
+      await h.runner.stop(); // returns once the pass has ended
+      const stopped = peek(h.file);
+      expect(stopped.checkpoint).toBeGreaterThan(0n);
+      expect(stopped.checkpoint).toBeLessThan(3000n);
+      expectExactlyOnce(stopped.rows, Number(stopped.checkpoint));
+      await h.restart({ start: true });
+      await h.settle(10_000);
+      expectExactlyOnce(peek(h.file).rows, 3000);
+    });
+  });
 });

@@ -38,6 +38,8 @@ export interface RebuildSessionOptions {
   logger: RunnerLogger;
   onCommit(worker: ProjectionWorker, checkpoint: Checkpoint): void;
   onProgress?: (progress: RebuildProgress) => void;
+  /** Asked between pages: true ends the pass there (what was committed stays; the projections go on from it). */
+  cancelled?: () => boolean;
 }
 
 interface Target {
@@ -89,6 +91,10 @@ export async function rebuildTogether(options: RebuildSessionOptions): Promise<R
   try {
     let from = 0n;
     for (;;) {
+      if (options.cancelled?.()) {
+        logger.log(`rebuild of ${passName} ended after position ${from} (stopped); it goes on from there`);
+        break;
+      }
       const page = await store.readAll({ fromPosition: from, limit: options.batchSize });
       if (page.length === 0) break;
       let nexts: Checkpoint[];
