@@ -1,5 +1,5 @@
 // Access at the HTTP boundary: HS256 bearer tokens (pure, ./tokens) and the Nest guards (./nest).
-export type { InvalidTokenReason, MintOptions, TokenClaims, VerifyOptions } from './tokens';
+export type { InvalidTokenReason, MintOptions, TokenClaims, VerifiedToken, VerifyOptions } from './tokens';
 export {
   DEFAULT_TOKEN_LIFETIME,
   InvalidToken,
@@ -11,5 +11,6 @@ export {
   mintToken,
   parseLifetime,
   verifyToken,
+  verifyTokenWindow,
 } from './tokens';
 export * from './nest';

@@ -172,6 +172,18 @@ const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  * valid, or missing/bad claims. Throws a plain Error only for a bad secret.
  */
 export function verifyToken(token: string, secret: string, options: VerifyOptions = {}): Actor {
+  return verifyTokenWindow(token, secret, options).actor;
+}
+
+/** A verified token's actor and the window it is valid in (epoch ms; nbf 0 when absent). */
+export interface VerifiedToken {
+  readonly actor: Actor;
+  readonly expMs: number;
+  readonly nbfMs: number;
+}
+
+/** verifyToken, also returning exp and nbf (read from the payload it verified) for a caller that keeps the result. */
+export function verifyTokenWindow(token: string, secret: string, options: VerifyOptions = {}): VerifiedToken {
   assertUsableSecret(secret);
   if (typeof token !== 'string' || !COMPACT_JWT.test(token)) {
     throw new InvalidToken('malformed', 'token is not a compact JWT (header.payload.signature)');
@@ -223,7 +235,8 @@ export function verifyToken(token: string, secret: string, options: VerifyOption
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw new InvalidToken('malformed', 'token payload is not a JSON object');
   }
-  return actorFromClaims(payload);
+  const actor = actorFromClaims(payload);
+  return { actor, expMs: (payload.exp as number) * 1000, nbfMs: typeof payload.nbf === 'number' ? payload.nbf * 1000 : 0 };
 }
 
 /** Reads sub/unit/role/exp from a verified payload (exact text, no normalisation). */

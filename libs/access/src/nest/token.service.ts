@@ -1,18 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '@duban/domain/decider';
-import { mintToken, verifyToken } from '../tokens';
-import type { MintOptions, VerifyOptions } from '../tokens';
+import { mintToken, verifyToken, verifyTokenWindow } from '../tokens';
+import type { MintOptions, VerifiedToken, VerifyOptions } from '../tokens';
 import { ACCESS_SECRET } from './access.constants';
 
 /** Verified tokens kept (a client sends the same token with every request until it expires). */
 const VERIFIED_CACHE_SIZE = 10_000;
-
-interface Verified {
-  readonly actor: Actor;
-  /** exp and nbf in epoch milliseconds (nbf 0 when absent). */
-  readonly expMs: number;
-  readonly nbfMs: number;
-}
 
 /**
  * mintToken/verifyToken bound to the application's secret (JWT_SECRET, or the
@@ -28,7 +21,7 @@ interface Verified {
  */
 @Injectable()
 export class TokenService {
-  private readonly verified = new Map<string, Verified>();
+  private readonly verified = new Map<string, VerifiedToken>();
 
   constructor(@Inject(ACCESS_SECRET) private readonly secret: string) {}
 
@@ -45,10 +38,9 @@ export class TokenService {
       if (now < hit.expMs && now >= hit.nbfMs) return hit.actor;
       this.verified.delete(token);
     }
-    const actor = verifyToken(token, this.secret);
-    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number; nbf?: unknown };
+    const verified = verifyTokenWindow(token, this.secret);
     if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, { actor, expMs: claims.exp * 1000, nbfMs: typeof claims.nbf === 'number' ? claims.nbf * 1000 : 0 });
-    return actor;
+    this.verified.set(token, verified);
+    return verified.actor;
   }
 }
