@@ -2,48 +2,105 @@ import type { Page } from '@duban/projections';
 
 const bigintAsString = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 
-/** The JSON of each item object, made once: ItemsQuery hands out the same object for a row until its next commit. */
-const itemJson = new WeakMap<object, string>();
-
-function cachedItem(item: object): string {
-  let json = itemJson.get(item);
-  if (json === undefined) {
-    json = JSON.stringify(item, bigintAsString);
-    itemJson.set(item, json);
+/**
+ * JSON.stringify with bigints as strings. Without the replacer first: it turns off V8's fast path, and where
+ * BigInt.prototype.toJSON is installed (the api: common/bigint-json.ts) the output is the same; a bigint
+ * without it throws, and then the replacer writes it.
+ */
+function json(value: unknown): string | undefined {
+  if (typeof value === 'bigint') return `"${value.toString()}"`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return JSON.stringify(value, bigintAsString);
   }
-  return json;
 }
 
-/** `JSON.stringify(value)` with bigints as strings, and every `item` field taken from the cache. */
-function objectJson(value: Record<string, unknown>, inner: (key: string, v: unknown) => string | undefined): string {
-  const parts: string[] = [];
+/** The UTF-8 JSON of each item object, made once: ItemsQuery hands out the same object for a row until its next commit. */
+const itemBytes = new WeakMap<object, Buffer>();
+
+function cachedItem(item: object): Buffer {
+  let bytes = itemBytes.get(item);
+  if (bytes === undefined) {
+    bytes = Buffer.from(json(item)!, 'utf8');
+    itemBytes.set(item, bytes);
+  }
+  return bytes;
+}
+
+/** A plain object, walked key by key (anything else, a Date or an object with toJSON, goes through JSON.stringify). */
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
+const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol'; // as JSON.stringify skips them
+
+/** Text between the cached item buffers, turned into bytes at each item and at the end. */
+class Body {
+  private readonly chunks: Buffer[] = [];
+  private text = '';
+
+  add(text: string): void {
+    this.text += text;
+  }
+
+  addBytes(bytes: Buffer): void {
+    this.flush();
+    this.chunks.push(bytes);
+  }
+
+  bytes(): Buffer {
+    this.flush();
+    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+  }
+
+  private flush(): void {
+    if (this.text.length === 0) return;
+    this.chunks.push(Buffer.from(this.text, 'utf8'));
+    this.text = '';
+  }
+}
+
+function writeObject(body: Body, value: Record<string, unknown>, field: (key: string, v: unknown) => boolean): void {
+  body.add('{');
+  let first = true;
   for (const key of Object.keys(value)) {
     const v = value[key];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue; // as JSON.stringify skips them
-    parts.push(`${JSON.stringify(key)}:${inner(key, v) ?? JSON.stringify(v, bigintAsString)}`);
+    if (skipped(v)) continue;
+    body.add(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    if (!field(key, v)) body.add(json(v)!);
   }
-  return `{${parts.join(',')}}`;
+  body.add('}');
 }
 
 /**
- * The JSON of a page of inbox entries ({ item, needs, overdue, msToDeadline }),
- * exactly as `JSON.stringify(page)` writes it with bigints as strings, but with
- * each item serialised once while ItemsQuery keeps its page: an inbox is asked
- * again and again between two commits, and its 45 KB of JSON was the api's
- * largest cost under read load. Only `msToDeadline`, `overdue` and `needs` are
- * written per request. Safe for any page shape: a field that is not an item
- * object is serialised as usual.
+ * The UTF-8 JSON of a page of inbox entries ({ item, needs, overdue,
+ * msToDeadline }), byte for byte what `JSON.stringify(page)` writes with
+ * bigints as strings, with each item's bytes made once while ItemsQuery keeps
+ * its page: an inbox is asked again and again between two commits, and its
+ * 45 KB of JSON was the api's largest cost under read load. Only `needs`,
+ * `overdue` and `msToDeadline` (which move with the clock) are written per
+ * request. Safe for any page shape: a field that is not an item object is
+ * serialised as usual.
  */
-export function pageJson<T extends object>(page: Page<T>): string {
-  return objectJson(page as unknown as Record<string, unknown>, (key, rows) =>
-    key === 'rows' && Array.isArray(rows)
-      ? `[${rows
-          .map((row: unknown) =>
-            row !== null && typeof row === 'object' && !Array.isArray(row)
-              ? objectJson(row as Record<string, unknown>, (k, v) => (k === 'item' && v !== null && typeof v === 'object' ? cachedItem(v) : undefined))
-              : JSON.stringify(row, bigintAsString),
-          )
-          .join(',')}]`
-      : undefined,
-  );
+export function pageBody<T extends object>(page: Page<T>): Buffer {
+  const body = new Body();
+  writeObject(body, page as unknown as Record<string, unknown>, (key, rows) => {
+    if (key !== 'rows' || !Array.isArray(rows)) return false;
+    body.add('[');
+    rows.forEach((row: unknown, i) => {
+      if (i > 0) body.add(',');
+      if (!isObject(row)) {
+        body.add(json(row) ?? 'null'); // as JSON.stringify writes undefined in an array
+        return;
+      }
+      writeObject(body, row, (k, v) => {
+        if (k !== 'item' || !isObject(v)) return false;
+        body.addBytes(cachedItem(v));
+        return true;
+      });
+    });
+    body.add(']');
+    return true;
+  });
+  return body.bytes();
 }
