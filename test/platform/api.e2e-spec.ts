@@ -99,10 +99,28 @@ describe('the api process', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('logs one JSON line per request (id, method, url, status, time), none for the probes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-proc-'));
+    try {
+      const port = String(20000 + Math.floor(Math.random() * 20000));
+      const r = await run({ PORT: port, DUBAN_DATA_DIR: dir, LOG_LEVEL: 'info' }, `listening on http://127.0.0.1:${port}`, ['/api/v1/inbox?limit=5', '/ready']);
+      const requests = r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg?: string; req?: { id: string; method: string; url: string }; res?: { statusCode: number }; responseTime?: number })
+        .filter((l) => l.msg === 'request completed');
+      expect(requests).toEqual([
+        expect.objectContaining({ req: { id: 'probe /api/v1/inbox?limit=5', method: 'GET', url: '/api/v1/inbox?limit=5' }, res: { statusCode: 401 }, responseTime: expect.any(Number) }),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
-/** Runs the api main; when `readyLine` appears, checks /health over real HTTP and sends SIGTERM. */
-function run(env: Record<string, string>, readyLine: string | null): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+/** Runs the api main; when `readyLine` appears, checks /health over real HTTP, GETs `paths`, and sends SIGTERM. */
+function run(env: Record<string, string>, readyLine: string | null, paths: string[] = []): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // ts-node, not tsx: Nest's dependency injection needs emitDecoratorMetadata, which esbuild does not emit
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(root, 'apps/api/src/main.ts')], {
@@ -121,6 +139,7 @@ function run(env: Record<string, string>, readyLine: string | null): Promise<{ c
         readyLine = null;
         const res = await fetch(`http://127.0.0.1:${env.PORT}/health`);
         if (res.status !== 200) reject(new Error(`health answered ${res.status}`));
+        for (const path of paths) await (await fetch(`http://127.0.0.1:${env.PORT}${path}`, { headers: { 'x-request-id': `probe ${path}` } })).text();
         child.kill('SIGTERM');
       }
     });

@@ -24,17 +24,10 @@ import { UnitsModule } from './units/units.module';
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          // health probes every few seconds would drown the log
-          autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
-          // what a request line needs, and nothing else: no headers (so no token to redact), no
-          // cloning of them on every request (it showed up at several % of the CPU under read load)
-          serializers: {
-            req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
-            res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-          },
-        },
+        // No per-request middleware (see common/request-log.ts, which writes the request lines): pinoHttp only
+        // sets up the root logger that the Nest logger and the request lines write through.
+        forRoutes: [],
+        pinoHttp: { level: config.logLevel },
       }),
     }),
     EventStoreModule,

@@ -3,12 +3,13 @@ import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppConfig, loadConfig } from '@duban/config';
 import { describeEventStore } from '@duban/eventstore';
 import { eventStoreSettings } from '@duban/eventstore/nest/event-store.module';
 import { AppModule } from './app.module';
 import { installBigIntJson } from './common/bigint-json';
+import { requestLog } from './common/request-log';
 
 export interface StartedApi {
   app: NestExpressApplication;
@@ -21,6 +22,8 @@ export async function createApi(): Promise<NestExpressApplication> {
   // abortOnError: false — a failed start throws to the caller (which names the cause) instead of exiting inside Nest
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
+  // one line per request (id, method, url, status, time) through the root logger
+  app.use(requestLog(() => PinoLogger.root));
   // bodies over 256 KB are refused with 413 before any handler runs
   app.useBodyParser('json', { limit: '256kb' });
   // positions and versions are 64-bit (bigint) inside; JSON carries them as strings

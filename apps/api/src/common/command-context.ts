@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Actor } from '@duban/domain/decider';
 import type { CommandEnvelope } from '@duban/application';
+import { requestIdOf } from './request-log';
 
 /** How far in the past an effective time may lie before it counts as back-dating (clock skew, slow clients). */
 const BACKDATE_TOLERANCE_MS = 5 * 60_000;
@@ -19,7 +20,7 @@ export function envelopeFrom(req: Request, actor: Actor, now: Date): CommandEnve
   if (key !== undefined && (key.length === 0 || key.length > 200)) {
     throw new BadRequestException('Idempotency-Key must be 1 to 200 characters');
   }
-  const requestId = header(req, 'x-request-id') ?? randomUUID();
+  const requestId = requestIdOf(req);
   return {
     commandId: key ? `idem:${sha(`${actor.userId}\u0000${key}`)}` : randomUUID(),
     correlationId: header(req, 'x-correlation-id') ?? requestId,
