@@ -143,6 +143,12 @@ export interface EventStore {
   /** One page of the global log, in global order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribe(options?: SubscribeOptions): Subscription;
+  /**
+   * The global position of the last event readAll delivers (START when there is none). A follower that loads
+   * its state from a stream reads this FIRST and then subscribes from it: every later event reaches it, and it
+   * does not walk the whole log from START to reach the present.
+   */
+  headPosition(): Promise<bigint>;
   /** Walks the store and reports the first altered, removed or reordered event. */
   verify(options?: VerifyOptions): Promise<VerifyReport>;
   /** Cheap round trip for readiness checks; throws when the store is unreachable. */

@@ -8,7 +8,8 @@ import type { CommandEnvelope } from '@duban/application';
 import type { Actor } from '@duban/domain/decider';
 import { UnitRegistry, UnitRegistryReplayError, unitRegistryDecider } from '@duban/domain/units';
 import type { AddUnit, AddUnitAlias, SetGroupMembers, UnitRegistryCommand } from '@duban/domain/units';
-import { SqliteEventStore } from '@duban/eventstore';
+import { NO_STREAM, SqliteEventStore } from '@duban/eventstore';
+import { randomUUID } from 'node:crypto';
 import type { EventStore, Subscription } from '@duban/eventstore';
 import { liveRegistry, UnitsService } from './units.service';
 
@@ -121,6 +122,44 @@ describe('UnitsService', () => {
     expect(units.streamVersion).toBe(2n);
     expect(units.current.get('市信访局')!.aliases).toEqual(['市信访办']);
     expect(units.current.resolve('市退役军人事务局')?.unitId).toBe('市退役军人局');
+  });
+
+  it('starts following at the head of the log, not at the stream\'s last event: a start does not walk the log', async () => {
+    await elsewhere(store)(addUnit('市信访局'));
+    for (let i = 0; i < 20; i++) {
+      const events = Array.from({ length: 100 }, (_, j) => ({
+        id: randomUUID(),
+        type: 'task.share.note_added.v1',
+        data: { n: i * 100 + j },
+        metadata: { actorUserId: 'u', actorUnitId: '中牟县', actorRole: 'unit' as const, commandId: randomUUID(), correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2021-05-01T00:00:00Z' },
+      }));
+      await store.appendToStream(`task-${i}`, events, { expectedVersion: NO_STREAM });
+    }
+    const head = await store.headPosition();
+    // the real store, with its subscriptions' starting points and the events they deliver counted
+    const from: bigint[] = [];
+    let delivered = 0;
+    const counting: EventStore = Object.assign(Object.create(store) as EventStore, {
+      subscribe: (options?: { fromPosition?: bigint }): Subscription => {
+        from.push(options?.fromPosition ?? 0n);
+        const sub = store.subscribe(options);
+        return {
+          stop: () => sub.stop(),
+          async *[Symbol.asyncIterator]() {
+            for await (const e of sub) {
+              delivered++;
+              yield e;
+            }
+          },
+        };
+      },
+    });
+    const units = await start(counting);
+    expect(units.current.has('市信访局')).toBe(true);
+    expect(from).toEqual([head]);
+    await elsewhere(store)(addUnit('市退役军人局'));
+    await eventually(() => units.current.has('市退役军人局'));
+    expect(delivered).toBe(1); // the new event only, not the 2,000 before it
   });
 
   it("group members set by another writer are followed, and are in the fold at start-up", async () => {

@@ -20,8 +20,10 @@ const RESUBSCRIBE_DELAY_MS = 1000;
  *   idempotent by command id); the state the executor returns is adopted at
  *   once, so the next request in this process already sees the addition.
  * - Other processes' appends arrive through a catch-up subscription on the
- *   global log, started from the position the load ended at (never from the
- *   end, so nothing appended in between is missed). It keeps its own
+ *   global log, started from the head of the log as read just before the load
+ *   (never from an end read later, so nothing appended in between is missed;
+ *   not from the stream's last event, so a start does not walk the whole
+ *   log). It keeps its own
  *   checkpoint, resumes from it after an error, and skips events it has
  *   already applied by stream version (its own appends come back this way too).
  *
@@ -66,7 +68,12 @@ export class UnitsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
+    // The head first, then the stream: whatever is appended in between is either in what load() reads (and
+    // skipped by version when the subscription delivers it again) or after the head. Following from the head,
+    // not from the stream's last event, spares a walk over the whole log at every start (1M events: seconds).
+    const head = await this.store.headPosition();
     await this.load();
+    if (head > this.checkpoint) this.checkpoint = head;
     this.follow();
   }
 

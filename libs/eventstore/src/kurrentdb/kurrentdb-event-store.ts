@@ -120,6 +120,8 @@ const PING_TIMEOUT_MS = 5000;
  *   plus the metadata streams (`$$<stream>`) of those, where a deletion or a
  *   truncation of a stream shows up at once.
  */
+/** How many events headPosition reads back from the end looking for a domain event. */
+const HEAD_SCAN = 100;
 const DOMAIN_STREAMS = `^(?!\\$|${SEAL_STREAM}$)`;
 const CHAINED_STREAMS = `^(?:\\$\\$(?!\\$)|(?!\\$))`;
 
@@ -829,6 +831,27 @@ export class KurrentDbEventStore implements EventStore {
       if (received < pageSize + 1 || last === after) return;
       after = last;
     }
+  }
+
+  /** The last domain event of $all, read backwards through the same filter as readAll (seals and $-streams skipped). */
+  async headPosition(): Promise<bigint> {
+    this.assertOpen();
+    try {
+      for await (const resolved of this.client.readAll({
+        direction: BACKWARDS,
+        fromPosition: CLIENT_END,
+        maxCount: HEAD_SCAN,
+        filter: streamNameFilter({ regex: DOMAIN_STREAMS }),
+        resolveLinkTos: false,
+      })) {
+        const e = toRecordedEvent(resolved);
+        if (e && !isInternalEvent(e.stream, e.type)) return e.globalPosition;
+      }
+    } catch (err) {
+      throw storeError(err, 'reading the head of $all');
+    }
+    // Nothing (or only internal events) in the last HEAD_SCAN: START is always safe (a follower walks further).
+    return START;
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {

@@ -109,6 +109,7 @@ export class SqliteEventStore implements EventStore {
   private readonly stmt: {
     streamHead: Database.Statement;
     lastRow: Database.Statement;
+    head: Database.Statement;
     sequence: Database.Statement;
     insert: Database.Statement;
     byId: Database.Statement;
@@ -141,6 +142,7 @@ export class SqliteEventStore implements EventStore {
     this.stmt = {
       streamHead: prep('SELECT version, hash FROM events WHERE stream = ? ORDER BY version DESC LIMIT 1'),
       lastRow: prep('SELECT global_hash FROM events ORDER BY position DESC LIMIT 1'),
+      head: prep('SELECT max(position) FROM events'),
       sequence: prep("SELECT seq FROM sqlite_sequence WHERE name = 'events'"),
       insert: prep(
         'INSERT INTO events (position, id, stream, version, type, data, metadata, hash, global_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -254,6 +256,12 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const rows = this.stmt.all.all(options.fromPosition ?? START, options.limit ?? 1000) as Row[];
     return rows.map(toEvent);
+  }
+
+  async headPosition(): Promise<bigint> {
+    this.assertOpen();
+    const [max] = this.stmt.head.get() as [bigint | null];
+    return max ?? START;
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {

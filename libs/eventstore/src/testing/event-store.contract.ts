@@ -295,6 +295,28 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Cont
       for (let i = 1; i < seen.length; i++) expect(seen[i].globalPosition).toBeGreaterThan(seen[i - 1].globalPosition);
     });
 
+    it('names the head of the log: the last event readAll delivers, and a subscription from it gets only later ones', async () => {
+      const before = await store.headPosition();
+      expect(before).toBe(await lastPosition(store));
+      const a = await store.appendToStream(s('head-a'), [newEvent()], { expectedVersion: NO_STREAM });
+      const b = await store.appendToStream(s('head-b'), [newEvent(), newEvent()], { expectedVersion: NO_STREAM });
+      const head = await store.headPosition();
+      expect(head).toBeGreaterThanOrEqual(b.position);
+      expect(head).toBe(await lastPosition(store));
+      expect(a.position).toBeGreaterThan(before);
+
+      const later = newEvent('test.later.v1');
+      const sub = store.subscribe({ fromPosition: head });
+      const appended = store.appendToStream(s('head-a'), [later], { expectedVersion: 0n });
+      for await (const e of sub) {
+        if (!e.stream.startsWith(h.prefix)) continue;
+        expect(e.id).toBe(later.id); // nothing at or before the head comes again
+        break;
+      }
+      await sub.stop();
+      expect((await appended).position).toBeGreaterThan(head);
+    });
+
     it('stops an idle subscription promptly', async () => {
       const sub = store.subscribe({ fromPosition: await lastPosition(store) });
       const iterator = sub[Symbol.asyncIterator]();
