@@ -8,12 +8,32 @@ const bigintAsString = (_key: string, value: unknown) => (typeof value === 'bigi
  * without it throws, and then the replacer writes it.
  */
 function json(value: unknown): string | undefined {
-  if (typeof value === 'bigint') return `"${value.toString()}"`;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return JSON.stringify(value, bigintAsString);
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null'; // as JSON writes numbers (-0 → "0", NaN → null)
+    case 'bigint':
+      return `"${value.toString()}"`;
+    default:
+      if (value === null) return 'null';
+      try {
+        return JSON.stringify(value);
+      } catch {
+        return JSON.stringify(value, bigintAsString);
+      }
   }
+}
+
+/** `"key":` for each field name met so far (a page has a handful of them, written 50 times each). */
+const keyJson = new Map<string, string>();
+function keyPrefix(key: string): string {
+  let k = keyJson.get(key);
+  if (k === undefined) {
+    k = `${JSON.stringify(key)}:`;
+    if (keyJson.size < 1000) keyJson.set(key, k);
+  }
+  return k;
 }
 
 /** The UTF-8 JSON of each item object, made once: ItemsQuery hands out the same object for a row until its next commit. */
@@ -65,7 +85,8 @@ function writeObject(body: Body, value: Record<string, unknown>, field: (key: st
   for (const key of Object.keys(value)) {
     const v = value[key];
     if (skipped(v)) continue;
-    body.add(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    if (!first) body.add(',');
+    body.add(keyPrefix(key));
     first = false;
     if (!field(key, v)) body.add(json(v)!);
   }
