@@ -12,6 +12,8 @@ export interface PollingSubscriptionOptions {
   onStop?: () => void;
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * A catch-up subscription built on paged reads of the global log: it reads
  * history page by page, then waits for an append signal or the poll interval.
@@ -49,6 +51,11 @@ export class PollingSubscription implements Subscription {
       if (this.stopped) break;
       if (page.length > 0) {
         this.buffer = page;
+        // A local read resolves at once: without a turn of the event loop per page, a consumer catching up
+        // over a long log would run as one chain of microtasks, and the process would answer no request and
+        // fire no timer until it reached the end.
+        await yieldToEventLoop();
+        if (this.stopped) break;
         continue;
       }
       await this.idle();

@@ -191,7 +191,9 @@ describe('ParkRulesProcessor', () => {
     expect(issue.deadline).toBe('2021-07-14T15:59:59.000Z');
     expect(first.processor.status()).toMatchObject({ state: 'running', issuesReported: 1, failures: 0 });
 
-    // restart on the same checkpoint: the registration is not processed again
+    // restart on the same checkpoint: the registration is not processed again (the first run goes as far as
+    // the issue events its own commands appended, so the second starts with nothing behind it)
+    await first.processor.waitFor(await w.store.headPosition(), 5000);
     await first.processor.stop();
     const second = w.processor();
     await second.processor.start();

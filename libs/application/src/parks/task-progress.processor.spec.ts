@@ -162,7 +162,9 @@ describe('TaskProgressProcessor', () => {
     expect(recorded!.metadata).toMatchObject({ actorUserId: 'duban-task-progress', actorRole: 'supervisor', causationId: reportEvent!.id, commandId: `task-progress:${target.targetId}:${reportEvent!.id}` });
     expect(first.processor.status()).toMatchObject({ name: TASK_PROGRESS_PROCESSOR, state: 'running', progressRecorded: 1, noTarget: 0, refused: 0 });
 
-    // a restart on the same checkpoint does not see the report again
+    // a restart on the same checkpoint does not see the report again (the first run goes as far as the target
+    // event its own command appended, so the second starts with nothing behind it)
+    await first.processor.waitFor(await w.store.headPosition(), 5000);
     await first.processor.stop();
     const second = w.processor();
     await second.processor.start();
