@@ -336,6 +336,17 @@ describe('ProjectionRunner', () => {
       expect(() => h.runner.rebuild('nope')).toThrow(UnknownProjectionError);
     });
 
+    it('raises the page cache and the checkpoint interval during a rebuild, and puts them back after', async () => {
+      h = await Harness.open({ projections: withLog(), start: false });
+      await appendMany(h.store, 50);
+      const pragmas = () => ['cache_size', 'wal_autocheckpoint', 'temp_store'].map((p) => Number(h.db.pragma(p, { simple: true })));
+      const before = pragmas();
+      let during: number[] = [];
+      await h.runner.rebuild(undefined, () => (during = pragmas()));
+      expect(during).toEqual([-65536, 10000, 2]);
+      expect(pragmas()).toEqual(before);
+    });
+
     it('rejects when a batch fails during the rebuild', async () => {
       h = await Harness.open({ projections: withLog(), start: false, runner: { retryDelayMs: { initial: 10_000, max: 10_000 } } });
       await appendMany(h.store, 20);

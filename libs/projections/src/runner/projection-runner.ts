@@ -338,7 +338,7 @@ export class ProjectionRunner {
 
   /**
    * During a rebuild: a larger page cache, rarer WAL checkpoints and temp
-   * tables in memory (as `duban rebuild` sets them). `synchronous` is left as
+   * tables in memory (`duban rebuild` relies on this). `synchronous` is left as
    * openReadModelDatabase sets it. Returns a function that restores the values
    * found (the runner does not own the database).
    */
