@@ -1,4 +1,4 @@
-import { enc, OFFICE, startTestApp, TestApp } from './support/test-app';
+import { enc, OFFICE, smallParksTaskBody, startTestApp, TestApp } from './support/test-app';
 
 /**
  * The closure loop through HTTP, end to end on the real stack: a task with
@@ -18,17 +18,14 @@ describe('closure loop over HTTP', () => {
   it('runs a task with three responsible units from registration to closure', async () => {
     const reg = await supervisor()
       .post('/api/v1/tasks')
-      .send({
-        docNumber: '郑政办〔2021〕34号',
-        itemPath: '三/1',
-        title: '全年新开工20个以上小微企业园',
-        text: '全年新开工20个以上小微企业园。',
-        leadUnits: ['市工信局'],
-        responsibleUnits: UNITS,
-        cooperatingUnits: ['市人社局'],
-        deadline: '2026-12-31T23:59:59+08:00',
-        target: { value: 20, unit: '个', comparator: '>=' },
-      })
+      .send(
+        smallParksTaskBody({
+          responsibleUnits: UNITS,
+          cooperatingUnits: ['市人社局'],
+          deadline: '2026-12-31T23:59:59+08:00',
+          target: { value: 20, unit: '个', comparator: '>=' },
+        }),
+      )
       .expect(201);
     expect(reg.body).toMatchObject({ version: 0, events: ['task.registered.v1'], replayed: false });
     expect(reg.body.item.status).toBe('open');

@@ -6,7 +6,7 @@ import { ParkRulesProcessor } from '@duban/application/parks';
 import { WorkingCalendar } from '@duban/domain/calendar';
 import { issueIdForFinding, parkFindingId } from '@duban/domain/park';
 import { targetIdFor } from '@duban/domain/target';
-import { enc, OFFICE, startTestApp, TestApp } from './support/test-app';
+import { enc, OFFICE, smallParksTaskBody, startTestApp, TestApp } from './support/test-app';
 
 /**
  * Parks (小微企业园) and targets (目标任务) over HTTP on the real stack: the park
@@ -410,15 +410,7 @@ describe('parks and targets over HTTP', () => {
       .expect(201);
     const reg = await sup()
       .post('/api/v1/tasks')
-      .send({
-        docNumber: '郑政办〔2021〕34号',
-        itemPath: '三/1',
-        title: '全年新开工20个以上小微企业园',
-        text: '全年新开工20个以上小微企业园。',
-        leadUnits: ['市工信局'],
-        responsibleUnits: [D],
-        deadline: `${year}-12-31T23:59:59+08:00`,
-      })
+      .send(smallParksTaskBody({ responsibleUnits: [D], deadline: `${year}-12-31T23:59:59+08:00` }))
       .expect(201);
     const id = reg.body.item.taskId;
     await sup().post(`/api/v1/tasks/${id}/shares/${enc(D)}/assign`).send({}).expect(200);

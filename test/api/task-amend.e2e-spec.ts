@@ -1,4 +1,4 @@
-import { enc, OFFICE, startTestApp, TestApp } from './support/test-app';
+import { enc, OFFICE, smallParksTaskBody, startTestApp, TestApp } from './support/test-app';
 
 /**
  * POST /tasks/:taskId/amend on the real stack: the changed fields with their
@@ -20,17 +20,15 @@ describe('amending a task over HTTP', () => {
   async function registered(): Promise<string> {
     const reg = await supervisor()
       .post('/api/v1/tasks')
-      .send({
-        docNumber: '郑政办〔2021〕34号',
-        documentTitle: '郑州市2021年小微企业园高质量发展工作要点',
-        itemPath: `修订/${++n}`,
-        title: '全年新开工20个以上小微企业园',
-        text: '全年新开工20个以上小微企业园。',
-        leadUnits: ['市工信局'],
-        responsibleUnits: UNITS,
-        deadline: '2027-12-31T23:59:59+08:00',
-        target: { value: 20, unit: '个', comparator: '>=' },
-      })
+      .send(
+        smallParksTaskBody({
+          documentTitle: '郑州市2021年小微企业园高质量发展工作要点',
+          itemPath: `修订/${++n}`,
+          responsibleUnits: UNITS,
+          deadline: '2027-12-31T23:59:59+08:00',
+          target: { value: 20, unit: '个', comparator: '>=' },
+        }),
+      )
       .expect(201);
     const id = reg.body.item.taskId as string;
     await supervisor().post(`/api/v1/tasks/${id}/shares/${enc('中牟县')}/assign`).send({}).expect(200);
