@@ -103,7 +103,8 @@ export type InboxAction =
 
 export interface InboxEntry {
   item: Item;
-  needs: InboxAction[];
+  /** Frozen, and shared by every entry that needs the same actions (the serialiser caches its JSON). */
+  needs: readonly InboxAction[];
   /** The deadline lies before the inbox's `at`. */
   overdue: boolean;
   /** Milliseconds from `at` to the deadline (negative when overdue); null without a deadline. */

@@ -47,10 +47,12 @@ export interface SupervisorInboxOptions extends InboxOptions {
   needs?: readonly SupervisorAction[];
 }
 
-const UNIT_ACTIONS: Partial<Record<LoopStatus, InboxAction[]>> = {
-  assigned: ['acknowledge'],
-  acknowledged: ['report_progress'],
-  in_progress: ['report_progress', 'submit_completion'],
+// Frozen and shared: the same `needs` array goes into every entry that needs those actions.
+const NO_ACTIONS: readonly InboxAction[] = Object.freeze([]);
+const UNIT_ACTIONS: Partial<Record<LoopStatus, readonly InboxAction[]>> = {
+  assigned: Object.freeze(['acknowledge'] as const),
+  acknowledged: Object.freeze(['report_progress'] as const),
+  in_progress: Object.freeze(['report_progress', 'submit_completion'] as const),
 };
 
 const SUPERVISOR_ACTIONS: readonly SupervisorAction[] = ['assign', 'verify_completion', 'decide_extension'];
@@ -172,7 +174,7 @@ export class ItemsQuery {
       where.push('kind = @kind');
       params.kind = kind(options.kind);
     }
-    return this.page(where, params, options, (row) => entry(row, UNIT_ACTIONS[row.status] ?? [], atMs));
+    return this.page(where, params, options, (row) => entry(row, UNIT_ACTIONS[row.status] ?? NO_ACTIONS, atMs));
   }
 
   /**
@@ -197,7 +199,7 @@ export class ItemsQuery {
       if (needs.includes('assign') && (row.status === 'registered' || row.status === 'reported')) actions.push('assign');
       if (needs.includes('verify_completion') && row.status === 'submitted') actions.push('verify_completion');
       if (needs.includes('decide_extension') && row.pending_extension === 1n) actions.push('decide_extension');
-      return entry(row, actions, atMs);
+      return entry(row, sharedActions(actions), atMs);
     });
   }
 
@@ -265,7 +267,20 @@ export class ItemsQuery {
   }
 }
 
-function entry(row: ItemRow, needs: InboxAction[], atMs: number): InboxEntry {
+/** One frozen array per combination of supervisor actions (at most seven). */
+const SHARED_ACTIONS = new Map<string, readonly InboxAction[]>();
+function sharedActions(actions: InboxAction[]): readonly InboxAction[] {
+  if (actions.length === 0) return NO_ACTIONS;
+  const key = actions.join(',');
+  let shared = SHARED_ACTIONS.get(key);
+  if (shared === undefined) {
+    shared = Object.freeze(actions);
+    SHARED_ACTIONS.set(key, shared);
+  }
+  return shared;
+}
+
+function entry(row: ItemRow, needs: readonly InboxAction[], atMs: number): InboxEntry {
   const msToDeadline = row.deadline_ms === null ? null : Number(row.deadline_ms) - atMs;
   return { item: toItem(row), needs, overdue: msToDeadline !== null && msToDeadline < 0, msToDeadline };
 }
