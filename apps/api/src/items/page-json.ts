@@ -17,12 +17,27 @@ function json(value: unknown): string | undefined {
       return `"${value.toString()}"`;
     default:
       if (value === null) return 'null';
+      if (Array.isArray(value) && Object.isFrozen(value)) return frozenArrayJson(value);
       try {
         return JSON.stringify(value);
       } catch {
         return JSON.stringify(value, bigintAsString);
       }
   }
+}
+
+/**
+ * The JSON of a frozen array of primitives, made once: nothing can change it (an inbox entry's `needs` is one of a
+ * few shared frozen arrays, written 50 times per page). A frozen array holding objects is written each time.
+ */
+const frozenJson = new WeakMap<readonly unknown[], string>();
+function frozenArrayJson(value: readonly unknown[]): string | undefined {
+  let text = frozenJson.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value, bigintAsString);
+    if (value.every((v) => v === null || (typeof v !== 'object' && typeof v !== 'function'))) frozenJson.set(value, text);
+  }
+  return text;
 }
 
 /** `"key":` for each field name met so far (a page has a handful of them, written 50 times each). */
@@ -53,9 +68,13 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
 const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol'; // as JSON.stringify skips them
 
-/** Text between the cached item buffers, turned into bytes at each item and at the end. */
+/**
+ * The body as it is built: text, and the cached item buffers between stretches of it. `bytes()` allocates the
+ * response once and writes the text into it from JavaScript (the text between two items is short and almost
+ * always ASCII) instead of making a small buffer of each stretch and concatenating them.
+ */
 class Body {
-  private readonly chunks: Buffer[] = [];
+  private readonly parts: Array<string | Buffer> = [];
   private text = '';
 
   add(text: string): void {
@@ -63,20 +82,38 @@ class Body {
   }
 
   addBytes(bytes: Buffer): void {
-    this.flush();
-    this.chunks.push(bytes);
+    if (this.text.length > 0) this.parts.push(this.text);
+    this.text = '';
+    this.parts.push(bytes);
   }
 
   bytes(): Buffer {
-    this.flush();
-    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-  }
-
-  private flush(): void {
-    if (this.text.length === 0) return;
-    this.chunks.push(Buffer.from(this.text, 'utf8'));
+    if (this.text.length > 0) this.parts.push(this.text);
     this.text = '';
+    let capacity = 0;
+    for (const part of this.parts) capacity += typeof part === 'string' ? part.length * 3 : part.length; // ≤ 3 UTF-8 bytes per UTF-16 unit
+    const out = Buffer.allocUnsafe(capacity);
+    let at = 0;
+    for (const part of this.parts) {
+      if (typeof part === 'string') {
+        at = writeText(out, at, part);
+      } else {
+        out.set(part, at);
+        at += part.length;
+      }
+    }
+    return out.subarray(0, at);
   }
+}
+
+/** Writes `text` as UTF-8 at `at` and returns where it ends: ASCII byte by byte, from the first other character on by Buffer#write. */
+function writeText(out: Buffer, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return at + out.write(i === 0 ? text : text.slice(i), at, 'utf8');
+    out[at++] = c;
+  }
+  return at;
 }
 
 function writeObject(body: Body, value: Record<string, unknown>, field: (key: string, v: unknown) => boolean): void {
