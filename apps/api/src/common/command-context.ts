@@ -2,6 +2,7 @@ import { BadRequestException, ForbiddenException, UnprocessableEntityException }
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Actor } from '@duban/domain/decider';
+import { isIsoInstant } from '@duban/domain/decider';
 import type { CommandEnvelope } from '@duban/application';
 import { requestIdOf } from './request-log';
 
@@ -44,7 +45,7 @@ export function newItemId(envelope: CommandEnvelope): string {
 export function effectiveTime(actor: Actor, effectiveAt: string | undefined, now: Date): string {
   if (effectiveAt === undefined) return now.toISOString();
   const ms = Date.parse(effectiveAt);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(effectiveAt) || Number.isNaN(ms)) {
+  if (!isIsoInstant(effectiveAt)) {
     throw new UnprocessableEntityException(`effectiveAt ${JSON.stringify(effectiveAt)} is not an ISO 8601 instant with an offset`);
   }
   if (ms > now.getTime() + FUTURE_TOLERANCE_MS) {

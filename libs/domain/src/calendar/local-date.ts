@@ -31,6 +31,18 @@ const ZONED_DATE_TIME_RE =
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
 /**
+ * True for a date-time with a zone that names a real instant: a real calendar
+ * date (no 2026-02-30), hours 00–23 (no 24:00), minutes and seconds 00–59, at
+ * most 9 fractional digits, an offset within ±23:59. `Date.parse` alone rolls
+ * 02-30 over into March and accepts 24:00, so it cannot be the check.
+ */
+export function isZonedDateTime(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = ZONED_DATE_TIME_RE.exec(value);
+  return match !== null && tryEpochDay(match[1]) !== undefined && !Number.isNaN(Date.parse(value));
+}
+
+/**
  * Days since 1970-01-01 of a `YYYY-MM-DD` date, or `undefined` when the text is
  * not a real calendar date (wrong shape, month 13, 2021-02-29...).
  */

@@ -1,6 +1,7 @@
 /**
  * Small pure checks shared by the deciders. Each throws a typed DomainError.
  */
+import { isZonedDateTime } from '../calendar/local-date';
 import type { Actor, Command, Role } from './decider';
 import { ROLES } from './decider';
 import {
@@ -13,9 +14,12 @@ import {
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** True for an ISO 8601 date-time with an explicit offset ('Z' or ±hh:mm). */
+/**
+ * True for an ISO 8601 date-time with an explicit offset ('Z' or ±hh:mm) that
+ * names a real instant (no 2026-02-30, no 24:00: the calendar would refuse them later).
+ */
 export function isIsoInstant(value: unknown): value is string {
-  return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  return typeof value === 'string' && ISO_INSTANT.test(value) && isZonedDateTime(value);
 }
 
 /** Milliseconds since the epoch of a valid ISO instant (offsets are honoured). */
