@@ -64,10 +64,18 @@ export function globalHash(previousGlobalHash: string, position: bigint, hash: s
   return createHash('sha256').update(`${previousGlobalHash}:${position.toString()}:${hash}`).digest('hex');
 }
 
+/** An unpaired UTF-16 surrogate (a paired one is one code point, not matched with the u flag). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Checks what every adapter refuses before writing anything. */
 export function validateNewEvents(stream: string, events: readonly NewEvent[]): void {
   if (typeof stream !== 'string' || stream.length === 0 || stream.length > 500) {
     throw new InvalidAppendError('stream name must be a non-empty string of at most 500 characters');
+  }
+  // A lone surrogate cannot be stored as UTF-8: SQLite kept invalid bytes that read back as U+FFFD, so the
+  // event no longer matched its hash and `duban verify` reported the log as altered.
+  if (LONE_SURROGATE.test(stream)) {
+    throw new InvalidAppendError(`stream name ${JSON.stringify(stream)} holds a lone UTF-16 surrogate, which UTF-8 cannot carry`);
   }
   if (events.length === 0) throw new InvalidAppendError(`stream ${stream}: nothing to append`);
   const seen = new Set<string>();

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { PARK_LAND_USES, PARK_MILESTONES, PARK_TYPES, SIZE_RELAXATIONS } from '@duban/domain/park';
 import type { ParkLandUse, ParkMilestone, ParkType, SizeRelaxation } from '@duban/domain/park';
 import { ActionDto } from '../common/dto';
@@ -20,7 +20,7 @@ export class RegisterParkDto extends ActionDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(/^[^\s/?#:]{1,120}$/, { message: 'parkId must be 1 to 120 characters without spaces, /, ?, # or :' })
+  @Matches(/^[^\s/?#:\p{Cc}\p{Cs}]{1,120}$/u, { message: 'parkId must be 1 to 120 characters without spaces, control characters, lone surrogates, /, ?, # or :' })
   parkId?: string;
 
   @ApiProperty({ example: '郑州航空港区智能终端小微企业园' })
@@ -218,6 +218,7 @@ export class SetTargetDto extends ActionDto {
   unitOfMeasure!: string;
 
   @ApiProperty({ type: SourceDocumentDto })
+  @IsObject({ message: 'sourceDocument must be an object { docNumber, title?, annex? }' }) // also when missing: ValidateNested alone lets that through
   @ValidateNested()
   @Type(() => SourceDocumentDto)
   sourceDocument!: SourceDocumentDto;
@@ -244,6 +245,7 @@ export class TargetProgressDto extends ActionDto {
 
   @ApiPropertyOptional({ type: ProgressSourceDto, description: 'Default: a manual entry, identified by the request (Idempotency-Key)' })
   @IsOptional()
+  @IsObject({ message: 'source must be an object { kind, ref }' })
   @ValidateNested()
   @Type(() => ProgressSourceDto)
   source?: ProgressSourceDto;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNumber, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNumber, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { TARGET_COMPARATORS, TargetComparator } from '@duban/domain/task';
 import { ActionDto } from '../common/dto';
 
@@ -26,7 +26,8 @@ export class RegisterTaskDto extends ActionDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(/^[^\s/?#]{1,120}$/, { message: 'taskId must be 1 to 120 characters without spaces, /, ? or #' })
+  // \p{Cs}: a lone surrogate cannot be stored as UTF-8 (the store refuses it too); \p{Cc}: control characters
+  @Matches(/^[^\s/?#\p{Cc}\p{Cs}]{1,120}$/u, { message: 'taskId must be 1 to 120 characters without spaces, control characters, lone surrogates, /, ? or #' })
   taskId?: string;
 
   @ApiProperty({ description: '文号 of the source document', example: '郑政办〔2021〕34号' })
@@ -83,6 +84,7 @@ export class RegisterTaskDto extends ActionDto {
 
   @ApiPropertyOptional({ type: TargetDto })
   @IsOptional()
+  @IsObject({ message: 'target must be an object' })
   @ValidateNested()
   @Type(() => TargetDto)
   target?: TargetDto;
@@ -164,6 +166,7 @@ export class AmendTaskDto extends ActionDto {
 
   @ApiPropertyOptional({ type: TargetDto, nullable: true, description: 'null removes the target' })
   @IsOptional()
+  @IsObject({ message: 'target must be an object' })
   @ValidateNested()
   @Type(() => TargetDto)
   target?: TargetDto | null;

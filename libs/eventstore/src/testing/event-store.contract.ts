@@ -227,6 +227,12 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Cont
         await expect(store.appendToStream(stream, events, { expectedVersion: ANY })).rejects.toBeInstanceOf(InvalidAppendError);
       }
       expect(await store.readStream(stream)).toEqual([]);
+      // a lone surrogate in the stream name: UTF-8 cannot carry it, so it could not be read back as written
+      const lone = `${stream}-\ud83d`;
+      await expect(store.appendToStream(lone, [newEvent()], { expectedVersion: ANY })).rejects.toBeInstanceOf(InvalidAppendError);
+      expect(await store.readStream(lone)).toEqual([]);
+      await store.appendToStream(`${stream}-😀`, [newEvent()], { expectedVersion: ANY }); // a pair is one character: fine
+      expect(await store.readStream(`${stream}-😀`)).toHaveLength(1);
     });
 
     it('round-trips Chinese text byte for byte', async () => {
