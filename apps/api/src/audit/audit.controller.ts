@@ -9,7 +9,7 @@ import { ProjectionRunner } from '@duban/projections';
 import type { AuditFilter } from '@duban/projections/audit/audit-entry';
 import { AuditQuery, InvalidAuditQueryError } from '@duban/projections/audit/audit.query';
 import type { AuditExportFilter, ExportWriter } from '@duban/projections/audit/audit.query';
-import { GLOBAL_POSITION, ReadPositionDto, reachPosition } from '../common/read-your-writes';
+import { IsGlobalPosition, ReadPositionDto, reachPosition } from '../common/read-your-writes';
 
 /** The read model this controller reads; read-your-writes waits for it alone. */
 const AUDIT_PROJECTION = 'audit';
@@ -84,7 +84,7 @@ class AuditFilterDto extends ReadPositionDto {
 class ListAuditDto extends AuditFilterDto {
   @ApiPropertyOptional({ description: 'Keyset cursor: events after this global position (the previous page’s nextAfterPosition)', example: '1200' })
   @IsOptional()
-  @Matches(GLOBAL_POSITION, { message: 'afterPosition must be a global position (digits)' })
+  @IsGlobalPosition('afterPosition')
   afterPosition?: string;
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
@@ -107,7 +107,7 @@ class ExportAuditDto extends AuditFilterDto {
     example: '5000',
   })
   @IsOptional()
-  @Matches(GLOBAL_POSITION, { message: 'untilPosition must be a global position (digits)' })
+  @IsGlobalPosition('untilPosition')
   untilPosition?: string;
 }
 

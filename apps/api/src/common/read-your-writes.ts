@@ -1,6 +1,6 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional, ValidateBy } from 'class-validator';
 import { ProjectionWaitTimeoutError } from '@duban/projections';
 import type { ProjectionRunner } from '@duban/projections';
 
@@ -9,6 +9,23 @@ export const READ_YOUR_WRITES_TIMEOUT_MS = 2000;
 
 /** A global position as a query parameter: digits, at most 19 (fits a signed 64-bit integer). */
 export const GLOBAL_POSITION = /^\d{1,19}$/;
+const MAX_POSITION = 2n ** 63n - 1n;
+
+/** True for a global position written as digits that fits a signed 64-bit integer (SQLite cannot bind more). */
+export function isGlobalPosition(value: unknown): value is string {
+  return typeof value === 'string' && GLOBAL_POSITION.test(value) && BigInt(value) <= MAX_POSITION;
+}
+
+/** Validates a query parameter as a global position (digits, at most 2^63 − 1); the message names the field. */
+export function IsGlobalPosition(field: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isGlobalPosition',
+    validator: {
+      validate: (value: unknown) => isGlobalPosition(value),
+      defaultMessage: () => `${field} must be a global position (digits, at most ${MAX_POSITION})`,
+    },
+  });
+}
 
 /** Query parameters of a read that may name the position of the caller's last write. */
 export class ReadPositionDto {
@@ -18,7 +35,7 @@ export class ReadPositionDto {
     example: '42',
   })
   @IsOptional()
-  @Matches(GLOBAL_POSITION, { message: 'minPosition must be a global position (digits)' })
+  @IsGlobalPosition('minPosition')
   minPosition?: string;
 }
 

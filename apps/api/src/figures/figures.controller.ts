@@ -12,7 +12,7 @@ import { FiguresNotReadyError, FiguresQuery } from '@duban/projections/figures/f
 import type { PeriodKind } from '@duban/projections/figures/period';
 import { InvalidFiguresQueryError, PERIOD_KINDS, periodEnded } from '@duban/projections/figures/period';
 import { TARGETS_PROJECTION } from '@duban/projections/targets/targets.query';
-import { GLOBAL_POSITION, reachPosition } from '../common/read-your-writes';
+import { IsGlobalPosition, reachPosition } from '../common/read-your-writes';
 
 export class FiguresQueryDto {
   @ApiProperty({ enum: PERIOD_KINDS, description: '月考核 month, 季督导 quarter, 半年通报 half, 年度评价 year', example: 'month' })
@@ -60,7 +60,7 @@ export class FiguresQueryDto {
     example: '1234',
   })
   @IsOptional()
-  @Matches(GLOBAL_POSITION, { message: 'position must be a global position (digits)' })
+  @IsGlobalPosition('position')
   position?: string;
 
   @ApiPropertyOptional({

@@ -27,6 +27,7 @@ class PageDto extends ReadPositionDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER) // larger whole numbers cannot be bound to SQLite as integers
   offset?: number;
 }
 

@@ -10,7 +10,7 @@ import type { UnitCategory } from '@duban/domain/units';
 import { ProjectionRunner } from '@duban/projections';
 import type { AsOf, LedgerFilter, LedgerRow } from '@duban/projections/ledger';
 import { InvalidLedgerQueryError, LedgerQuery, parseLedgerInstant, writeLedgerXlsx } from '@duban/projections/ledger';
-import { GLOBAL_POSITION, ReadPositionDto, reachPosition, tryReachPosition } from '../common/read-your-writes';
+import { IsGlobalPosition, ReadPositionDto, reachPosition, tryReachPosition } from '../common/read-your-writes';
 
 const STATUSES = ['registered', 'reported', 'assigned', 'acknowledged', 'in_progress', 'submitted', 'closed'] as const;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -40,7 +40,7 @@ export class LedgerQueryDto extends ReadPositionDto {
 
   @ApiPropertyOptional({ description: 'Exact to the event: the ledger after the event at this global position (instead of asOf)', example: '1024' })
   @IsOptional()
-  @Matches(GLOBAL_POSITION, { message: 'position must be a global position (digits)' })
+  @IsGlobalPosition('position')
   position?: string;
 
   @ApiPropertyOptional({ description: 'Responsible unit', example: '中牟县' })
@@ -88,6 +88,7 @@ export class LedgerQueryDto extends ReadPositionDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER) // larger whole numbers cannot be bound to SQLite as integers
   offset?: number;
 }
 
