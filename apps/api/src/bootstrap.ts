@@ -9,6 +9,7 @@ import { describeEventStore } from '@duban/eventstore';
 import { eventStoreSettings } from '@duban/eventstore/nest/event-store.module';
 import { AppModule } from './app.module';
 import { installBigIntJson } from './common/bigint-json';
+import { limitBodyDepth, requireJsonBody } from './common/json-body';
 import { requestLog } from './common/request-log';
 
 export interface StartedApi {
@@ -24,8 +25,11 @@ export async function createApi(): Promise<NestExpressApplication> {
   app.useLogger(app.get(Logger));
   // one line per request (id, method, url, status, time) through the root logger
   app.use(requestLog(() => PinoLogger.root));
+  // a body that is not JSON is refused (415) rather than skipped by the parser and seen as empty
+  app.use(requireJsonBody);
   // bodies over 256 KB are refused with 413 before any handler runs
   app.useBodyParser('json', { limit: '256kb' });
+  app.use(limitBodyDepth);
   // positions and versions are 64-bit (bigint) inside; JSON carries them as strings
   installBigIntJson();
   app.setGlobalPrefix('api/v1', {
