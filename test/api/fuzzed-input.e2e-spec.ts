@@ -88,6 +88,18 @@ describe('fuzzed input over HTTP', () => {
     expect(JSON.stringify(assigned.body)).toContain('2026-12-20T23:59:59+08:00'); // the deadline sent, not the task's
   });
 
+  it('400 for an empty or over-long X-Correlation-Id and an If-Match a JSON number cannot hold exactly', async () => {
+    const acknowledge = `/api/v1/tasks/${taskId}/shares/${enc('中牟县')}/acknowledge`;
+    await writesNothing(async () => {
+      for (const id of ['', 'c'.repeat(201)]) {
+        const r = await t.as('unit', '中牟县').post(acknowledge).set('X-Correlation-Id', id).send({}).expect(400);
+        expect(r.body.message).toContain('X-Correlation-Id');
+      }
+      const r = await t.as('unit', '中牟县').post(acknowledge).set('If-Match', '"999999999999999999"').send({}).expect(400);
+      expect(r.body.message).toContain('If-Match');
+    });
+  });
+
   it('400 for an id holding a lone surrogate (stored as invalid UTF-8 it made `duban verify` report the log as altered)', async () => {
     await writesNothing(async () => {
       const body = { ...smallParksTaskBody({ responsibleUnits: ['中牟县'], deadline: '2026-12-31T23:59:59+08:00' }), taskId: '\ud83d', itemPath: '三/9' };

@@ -21,10 +21,14 @@ export function envelopeFrom(req: Request, actor: Actor, now: Date): CommandEnve
   if (key !== undefined && (key.length === 0 || key.length > 200)) {
     throw new BadRequestException('Idempotency-Key must be 1 to 200 characters');
   }
+  const correlation = header(req, 'x-correlation-id');
+  if (correlation !== undefined && (correlation.length === 0 || correlation.length > 200)) {
+    throw new BadRequestException('X-Correlation-Id must be 1 to 200 characters');
+  }
   const requestId = requestIdOf(req);
   return {
     commandId: key ? `idem:${sha(`${actor.userId}\u0000${key}`)}` : randomUUID(),
-    correlationId: header(req, 'x-correlation-id') ?? requestId,
+    correlationId: correlation ?? requestId,
     causationId: requestId,
     actor,
     receivedAt: now.toISOString(),
@@ -61,7 +65,8 @@ export function effectiveTime(actor: Actor, effectiveAt: string | undefined, now
 export function ifMatchVersion(req: Request): bigint | undefined {
   const raw = header(req, 'if-match');
   if (raw === undefined) return undefined;
-  const m = /^(?:W\/)?"?(\d{1,18})"?$/.exec(raw.trim());
+  // at most 15 digits: a version answered back in JSON (a 412's currentVersion) must stay exact as a number
+  const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(raw.trim());
   if (!m) throw new BadRequestException(`If-Match ${JSON.stringify(raw)} must be the item's version, e.g. "3"`);
   return BigInt(m[1]);
 }
