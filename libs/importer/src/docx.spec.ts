@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import { MAX_DOCX_XML_BYTES } from './docx';
+import { MAX_DOCX_UNPACKED_BYTES, MAX_DOCX_XML_BYTES } from './docx';
 import { ImportError } from './errors';
 import { extractBytes, extractText } from './extract';
 import { parsePolicyDocument } from './preview';
@@ -243,16 +243,26 @@ describe('.docx bad input: a typed error naming the file', () => {
     expect(broken.message).toMatch(/^broken\.docx: not a readable \.docx document \(/);
   });
 
-  it('XML parts that would unpack beyond the limit are refused before they are unpacked', async () => {
-    const bytes = await buildDocx([{ kind: 'p', text: '郑州市人民政府办公厅文件' }]);
-    // declare word/document.xml larger than the limit in the zip's table of contents (central directory)
-    const name = Buffer.from('word/document.xml');
-    for (let at = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at >= 0; at = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at - 1)) {
-      if (bytes.subarray(at + 46, at + 46 + name.length).equals(name)) bytes.writeUInt32LE(MAX_DOCX_XML_BYTES + 1, at + 24);
-    }
-    const big = await importError(extractBytes('big.docx', bytes));
-    expect(big.code).toBe('invalid-docx');
-    expect(big.message).toBe('big.docx: its XML parts unpack to 65 MB, more than the 64 MB a document is allowed; not read');
+  it('parts declared to unpack beyond a limit are refused before they are unpacked: the XML parts over 4 MB, all parts over 64 MB', async () => {
+    /** The .docx with word/document.xml declared `size` bytes in the zip's table of contents (central directory). */
+    const declaring = async (size: number): Promise<Buffer> => {
+      const bytes = await buildDocx([{ kind: 'p', text: '郑州市人民政府办公厅文件' }]);
+      const name = Buffer.from('word/document.xml');
+      for (let at = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at >= 0; at = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at - 1)) {
+        if (bytes.subarray(at + 46, at + 46 + name.length).equals(name)) bytes.writeUInt32LE(size, at + 24);
+      }
+      return bytes;
+    };
+    const xml = await importError(extractBytes('big.docx', await declaring(MAX_DOCX_XML_BYTES + 1)));
+    expect(xml.code).toBe('invalid-docx');
+    expect(xml.details).toMatchObject({ reason: 'too large', limit: MAX_DOCX_XML_BYTES });
+    expect(xml.message).toMatch(
+      /^big\.docx: the XML parts its text is read from \(word\/document\.xml, \[Content_Types\]\.xml, _rels\/\.rels, …\) unpack to 4\.1 MB, more than the 4 MB a document is allowed; not read \(/,
+    );
+    const all = await importError(extractBytes('bigger.docx', await declaring(MAX_DOCX_UNPACKED_BYTES + 1)));
+    expect(all.code).toBe('invalid-docx');
+    expect(all.details).toMatchObject({ reason: 'too large', limit: MAX_DOCX_UNPACKED_BYTES });
+    expect(all.message).toBe('bigger.docx: its parts unpack to 64.1 MB, more than the 64 MB a document is allowed; not read');
   });
 
   it('an empty file or a document without text: empty, as an empty text document', async () => {
