@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { MAX_DOCX_UNPACKED_BYTES, MAX_DOCX_XML_BYTES } from './docx';
-import { ImportError } from './errors';
 import { extractBytes, extractText } from './extract';
 import { parsePolicyDocument } from './preview';
 import type { DocxBlock, TextTable } from './testing/docx-fixture';
-import { buildDocx, documentXml, SEED_000_ANNEX, seedBlocks } from './testing/docx-fixture';
+import { buildDocx, documentXml, importErrorOf, SEED_000_ANNEX, seedBlocks } from './testing/docx-fixture';
 import { seed } from './testing/seeds';
 import type { ImportPreview } from './types';
 
@@ -30,16 +29,6 @@ const withoutSource = (p: ImportPreview): Omit<ImportPreview, 'source'> => {
   const { source: _source, ...rest } = p;
   return rest;
 };
-
-async function importError(p: Promise<unknown>): Promise<ImportError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ImportError) return err;
-    throw err;
-  }
-  throw new Error('expected an ImportError');
-}
 
 let dir: string;
 beforeAll(() => {
@@ -217,16 +206,16 @@ describe('.docx bad input: a typed error naming the file', () => {
   };
 
   it('a truncated zip, plain text, an old .doc: invalid-docx, and what to do', async () => {
-    const truncated = await importError(extractText(write('truncated.docx', 'PK\u0003\u0004')));
+    const truncated = await importErrorOf(extractText(write('truncated.docx', 'PK\u0003\u0004')));
     expect(truncated.code).toBe('invalid-docx');
     expect(truncated.message).toBe(`${join(dir, 'truncated.docx')}: not a .docx document: a damaged or incomplete zip archive (a .docx is a zip archive)`);
 
-    const text = await importError(extractText(write('text.docx', '郑州市人民政府办公厅文件\n郑政办〔2021〕1号\n')));
+    const text = await importErrorOf(extractText(write('text.docx', '郑州市人民政府办公厅文件\n郑政办〔2021〕1号\n')));
     expect(text.code).toBe('invalid-docx');
     expect(text.message).toContain('text.docx: not a .docx document: not a zip archive');
     expect(text.message).toContain('name it .txt');
 
-    const ole = await importError(extractText(write('old.docx', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...Array<number>(600).fill(0)]))));
+    const ole = await importErrorOf(extractText(write('old.docx', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...Array<number>(600).fill(0)]))));
     expect(ole.code).toBe('invalid-docx');
     expect(ole.message).toContain('old.docx: not a .docx document: it is an older Word 97-2003 (.doc)');
   });
@@ -234,11 +223,11 @@ describe('.docx bad input: a typed error naming the file', () => {
   it('a zip that is not a Word document, or whose document is broken XML: invalid-docx with mammoth\'s reason', async () => {
     const zip = new JSZip();
     zip.file('xl/workbook.xml', '<workbook/>');
-    const notWord = await importError(extractText(write('sheet.docx', await zip.generateAsync({ type: 'nodebuffer' }))));
+    const notWord = await importErrorOf(extractText(write('sheet.docx', await zip.generateAsync({ type: 'nodebuffer' }))));
     expect(notWord.code).toBe('invalid-docx');
     expect(notWord.message).toMatch(/^.*sheet\.docx: not a readable \.docx document \(Could not find main document part/);
 
-    const broken = await importError(extractBytes('broken.docx', await buildDocx([], { 'word/document.xml': `<w:document xmlns:w="${W_NS}"><w:body><w:p>` })));
+    const broken = await importErrorOf(extractBytes('broken.docx', await buildDocx([], { 'word/document.xml': `<w:document xmlns:w="${W_NS}"><w:body><w:p>` })));
     expect(broken.code).toBe('invalid-docx');
     expect(broken.message).toMatch(/^broken\.docx: not a readable \.docx document \(/);
   });
@@ -253,29 +242,29 @@ describe('.docx bad input: a typed error naming the file', () => {
       }
       return bytes;
     };
-    const xml = await importError(extractBytes('big.docx', await declaring(MAX_DOCX_XML_BYTES + 1)));
+    const xml = await importErrorOf(extractBytes('big.docx', await declaring(MAX_DOCX_XML_BYTES + 1)));
     expect(xml.code).toBe('invalid-docx');
     expect(xml.details).toMatchObject({ reason: 'too large', limit: MAX_DOCX_XML_BYTES });
     expect(xml.message).toMatch(
       /^big\.docx: the XML parts its text is read from \(word\/document\.xml, \[Content_Types\]\.xml, _rels\/\.rels, …\) unpack to 4\.1 MB, more than the 4 MB a document is allowed; not read \(/,
     );
-    const all = await importError(extractBytes('bigger.docx', await declaring(MAX_DOCX_UNPACKED_BYTES + 1)));
+    const all = await importErrorOf(extractBytes('bigger.docx', await declaring(MAX_DOCX_UNPACKED_BYTES + 1)));
     expect(all.code).toBe('invalid-docx');
     expect(all.details).toMatchObject({ reason: 'too large', limit: MAX_DOCX_UNPACKED_BYTES });
     expect(all.message).toBe('bigger.docx: its parts unpack to 64.1 MB, more than the 64 MB a document is allowed; not read');
   });
 
   it('an empty file or a document without text: empty, as an empty text document', async () => {
-    expect((await importError(extractText(write('zero.docx', '')))).code).toBe('empty');
-    expect((await importError(extractText(write('zero.txt', '')))).code).toBe('empty');
-    const blank = await importError(extractBytes('blank.docx', await buildDocx([{ kind: 'p', text: '' }, { kind: 'p', text: '   ' }, { kind: 'table', rows: [['', '']] }])));
+    expect((await importErrorOf(extractText(write('zero.docx', '')))).code).toBe('empty');
+    expect((await importErrorOf(extractText(write('zero.txt', '')))).code).toBe('empty');
+    const blank = await importErrorOf(extractBytes('blank.docx', await buildDocx([{ kind: 'p', text: '' }, { kind: 'p', text: '   ' }, { kind: 'table', rows: [['', '']] }])));
     expect(blank.code).toBe('empty');
     expect(blank.message).toBe('blank.docx: the document has no text (a scanned document must be recognised (OCR) first)');
-    expect((await importError(extractBytes('nobody.docx', await buildDocx([]))))).toMatchObject({ code: 'empty' });
+    expect((await importErrorOf(extractBytes('nobody.docx', await buildDocx([]))))).toMatchObject({ code: 'empty' });
   });
 
   it('the formats that are still not read keep their typed refusal', async () => {
-    expect((await importError(extractText(write('a.doc', 'x')))).code).toBe('unsupported-format');
-    expect((await importError(extractBytes('a.pdf', Buffer.from('%PDF-1.4')))).code).toBe('unsupported-format');
+    expect((await importErrorOf(extractText(write('a.doc', 'x')))).code).toBe('unsupported-format');
+    expect((await importErrorOf(extractBytes('a.pdf', Buffer.from('%PDF-1.4')))).code).toBe('unsupported-format');
   });
 });

@@ -8,6 +8,7 @@
  * <b>…</b> as bold runs.
  */
 import JSZip from 'jszip';
+import { ImportError } from '../errors';
 
 export interface DocxCell {
   readonly text: string;
@@ -157,4 +158,15 @@ export function seedBlocks(text: string, tables: readonly TextTable[] = []): Doc
     else blocks.push({ kind: 'p', text: line });
   }
   return blocks;
+}
+
+/** The ImportError a promise rejects with (any other outcome fails the spec). */
+export async function importErrorOf(p: Promise<unknown>): Promise<ImportError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof ImportError) return err;
+    throw err;
+  }
+  throw new Error('expected an ImportError');
 }
