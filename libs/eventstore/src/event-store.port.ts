@@ -20,6 +20,9 @@ export type ExpectedVersion = typeof NO_STREAM | typeof STREAM_EXISTS | typeof A
 /** Checkpoint meaning "nothing read yet". */
 export const START = 0n;
 
+/** The largest global position any adapter gives (a signed 64-bit integer: what SQLite stores and binds). */
+export const MAX_GLOBAL_POSITION = 2n ** 63n - 1n;
+
 export type Role = 'supervisor' | 'unit' | 'auditor' | 'admin' | 'system';
 
 /** Who caused an event, and through which command and request. */

@@ -1,6 +1,7 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
+import { MAX_GLOBAL_POSITION as MAX_POSITION } from '@duban/eventstore';
 import { ProjectionWaitTimeoutError } from '@duban/projections';
 import type { ProjectionRunner } from '@duban/projections';
 
@@ -8,8 +9,7 @@ import type { ProjectionRunner } from '@duban/projections';
 export const READ_YOUR_WRITES_TIMEOUT_MS = 2000;
 
 /** A global position as a query parameter: digits, at most 19 (fits a signed 64-bit integer). */
-export const GLOBAL_POSITION = /^\d{1,19}$/;
-const MAX_POSITION = 2n ** 63n - 1n;
+const GLOBAL_POSITION = /^\d{1,19}$/;
 
 /** True for a global position written as digits that fits a signed 64-bit integer (SQLite cannot bind more). */
 export function isGlobalPosition(value: unknown): value is string {

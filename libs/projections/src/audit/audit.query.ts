@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Role } from '@duban/eventstore';
+import { MAX_GLOBAL_POSITION as MAX_POSITION } from '@duban/eventstore';
 import type { AuditEntry, AuditExportResult, AuditFilter, AuditPage, AuditTimeAxis } from './audit-entry';
 import { AUDIT_SCHEMA } from './audit.projection';
 import { AUDIT_CSV_HEADER, auditCsvRow, auditJsonLine } from './audit-format';
@@ -27,7 +28,6 @@ export type AuditExportFilter = Omit<AuditFilter, 'limit'>;
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
-const MAX_POSITION = 2n ** 63n - 1n;
 
 const COLUMNS = `e.position, e.event_id, e.stream, e.stream_version, e.type, e.item_key, e.units, e.actor_user, e.actor_unit,
   e.actor_role, e.command_id, e.correlation_id, e.causation_id, e.occurred_at, e.recorded_at, b.data, b.extra, b.hash`;
