@@ -1,7 +1,8 @@
 /**
  * .docx through mammoth: real .docx files built at test time (jszip, the
- * minimal WordprocessingML package) from the real seeds, read back with
- * extractText, parsed, and compared with the preview of the seed's .txt.
+ * minimal WordprocessingML package) from the project's example documents
+ * (always) and the real seeds (with DUBAN_SEEDS_DIR), read back with
+ * extractText, parsed, and compared with the preview of the .txt.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,9 @@ import { extractBytes, extractText } from './extract';
 import { parsePolicyDocument } from './preview';
 import type { DocxBlock, TextTable } from './testing/docx-fixture';
 import { buildDocx, documentXml, importErrorOf, SEED_000_ANNEX, seedBlocks } from './testing/docx-fixture';
-import { seed } from './testing/seeds';
+import { example, EXAMPLES } from './testing/examples';
+import type { ExampleName } from './testing/examples';
+import { describeWithSeeds, seed } from './testing/seeds';
 import type { ImportPreview } from './types';
 
 const REL_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
@@ -36,16 +39,50 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Writes the .docx of a seed and reads it back through extractText, as `duban import FILE.docx` does. */
-async function seedAsDocx(prefix: string, tables: readonly TextTable[] = []): Promise<{ txt: string; docx: Awaited<ReturnType<typeof extractText>>; size: number }> {
-  const txt = seed(prefix);
+/** Writes the .docx of a text and reads it back through extractText, as `duban import FILE.docx` does. */
+async function textAsDocx(txt: string, name: string, tables: readonly TextTable[] = []): Promise<{ txt: string; docx: Awaited<ReturnType<typeof extractText>>; size: number }> {
   const bytes = await buildDocx(seedBlocks(txt, tables));
-  const file = join(dir, `${prefix}.docx`);
+  const file = join(dir, `${name}.docx`);
   writeFileSync(file, bytes);
   return { txt, docx: await extractText(file), size: bytes.length };
 }
+const seedAsDocx = (prefix: string, tables: readonly TextTable[] = []) => textAsDocx(seed(prefix), prefix, tables);
+const exampleAsDocx = (name: ExampleName) => textAsDocx(example(name), name);
 
-describe('the seeds as .docx give the preview of their .txt', () => {
+describe('the example documents as .docx give the preview of their .txt', () => {
+  it('example 01 (its annex table by unit a real Word table): the very text, the very preview', async () => {
+    const { txt, docx, size } = await exampleAsDocx('workPlan');
+    expect(docx).toEqual({ text: txt, format: 'docx', encoding: 'utf-8', bytes: size });
+    expect(docx.text).toContain('\n单位\t诊断企业\t上云企业\t示范企业\n郑州航空港区\t90\t300\t6\n');
+    expect(docx.text).toContain('\n郑政办〔2026〕8号\n');
+    const fromDocx = parsePolicyDocument(docx.text);
+    expect(fromDocx).toEqual(parsePolicyDocument(txt));
+    expect(fromDocx.summary).toMatchObject({ items: 6, withLead: 5, withDeadline: 6, itemTargets: 3, targetRows: 18 });
+    expect(fromDocx.tables).toEqual([expect.objectContaining({ kind: 'targets-by-unit', line: 93, endLine: 99, rows: 6 })]);
+  });
+
+  it('example 03 (the division table with its section rows): the very text, the same items, leads and table', async () => {
+    const { txt, docx } = await exampleAsDocx('divisionTable');
+    expect(docx.text).toBe(txt);
+    expect(docx.text).toContain('\n序号\t专项工作\t牵头部门\t配合部门\n');
+    expect(docx.text).toContain('\n1\t招引链主企业\t各产业集聚区\t市商务局、发展改革委\n');
+    const fromDocx = parsePolicyDocument(docx.text);
+    expect(fromDocx).toEqual(parsePolicyDocument(txt));
+    expect(fromDocx.items.map((i) => i.leadUnits)).toEqual([[], ['市自然资源规划局'], ['市工信局'], ['市工信局', '市生态环境局'], [], ['市人社局'], ['市发展改革委']]);
+    expect(fromDocx.tables).toEqual([expect.objectContaining({ kind: 'division', line: 50, endLine: 60, rows: 10 })]);
+  });
+
+  it('examples 02 (parentheses) and 04 (a bulletin) too', async () => {
+    for (const name of ['parentheses', 'bulletin'] as const) {
+      const { txt, docx } = await exampleAsDocx(name);
+      expect(docx.text).toBe(txt);
+      expect(parsePolicyDocument(docx.text)).toEqual(parsePolicyDocument(txt));
+    }
+    expect(Object.keys(EXAMPLES)).toHaveLength(4);
+  });
+});
+
+describeWithSeeds('the seeds as .docx give the preview of their .txt', () => {
   it('seed 003 (tables: targets by year, a name list): the very text, the very preview', async () => {
     const { txt, docx, size } = await seedAsDocx('003');
     expect(docx).toEqual({ text: txt, format: 'docx', encoding: 'utf-8', bytes: size });

@@ -16,7 +16,6 @@ const item = (p: ImportPreview, path: string): PreviewItem => {
 };
 const codes = (p: ImportPreview): string[] => p.warnings.map((w) => w.code);
 
-
 describe('example 01 (郑政办〔2026〕8号): fields on their own lines, an annex target table by unit', () => {
   let p: ImportPreview;
   beforeAll(() => {

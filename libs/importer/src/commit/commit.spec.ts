@@ -1,10 +1,12 @@
 /**
- * Committing the five real seed documents (/work/shared/seeds) into a real
+ * Committing the five real seed documents (DUBAN_SEEDS_DIR; without it the suites
+ * say so and skip — commit-examples.spec.ts checks the same on the project's own
+ * documents, always) into a real
  * SQLite store in a temp dir, through the same writer as `duban import`
  * (CommandExecutor, units checked against the registry). Counts were made from
  * the previews (seeds.spec.ts) and the rules of README "Committing".
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { targetStream } from '@duban/application/parks/streams';
@@ -17,6 +19,7 @@ import { UnitRegistry } from '@duban/domain/units';
 import { SqliteEventStore } from '@duban/eventstore';
 import { ImportError } from '../errors';
 import { parsePolicyDocument } from '../preview';
+import { describeWithSeeds, seed } from '../testing/seeds';
 import type { ImportPreview } from '../types';
 import { commitImport, loadExisting } from './commit';
 import type { ImportWriter } from './commit';
@@ -26,13 +29,6 @@ import { NO_DEADLINE, planImport } from './plan';
 import type { PlanOptions } from './plan';
 import type { ImportPlan, ImportProgress, ImportReport, PlannedTask } from './types';
 
-const SEEDS = join(__dirname, '../../../../../shared/seeds');
-function seed(prefix: string): string {
-  if (!existsSync(SEEDS)) throw new Error(`The seed documents are missing: expected ${SEEDS} (shared/seeds beside the repository)`);
-  const file = readdirSync(SEEDS).find((f) => f.startsWith(`${prefix}_`));
-  if (file === undefined) throw new Error(`no seed ${prefix}_*.txt in ${SEEDS}`);
-  return readFileSync(join(SEEDS, file), 'utf8');
-}
 
 const supervisor: Actor = { userId: '张督查', unitId: '市政府办公厅四处', role: 'supervisor' };
 const registry = UnitRegistry.seeded();
@@ -50,7 +46,7 @@ const task = (plan: ImportPlan, path: string): PlannedTask => {
 /** What `duban import FILE --default-deadline year-end --effective-at document` does (effective now for a document without a date). */
 const YEAR_END: Omit<PlanOptions, 'actor'> = { defaultDeadline: 'year-end' };
 
-describe('committing an import into a real SQLite store', () => {
+describeWithSeeds('committing the seeds into a real SQLite store', () => {
   let dir: string;
   let store: SqliteEventStore;
   let writer: ImportWriter;
@@ -433,7 +429,7 @@ describe('committing an import into a real SQLite store', () => {
   });
 });
 
-describe('planImport: the rules (no store)', () => {
+describeWithSeeds('planImport on the seeds: the rules (no store)', () => {
   const none = new Map();
   const plan = (prefix: string, options: Omit<PlanOptions, 'actor'> = {}) => planImport(previewOf(prefix), none, { actor: supervisor, ...options });
 
