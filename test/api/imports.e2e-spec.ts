@@ -1,25 +1,144 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { taskIdFor } from '@duban/application';
 import { targetIdFor } from '@duban/domain/target';
 import { SqliteEventStore } from '@duban/eventstore';
 import { buildDocx, SEED_000_ANNEX, seedBlocks } from '@duban/importer/testing/docx-fixture';
+import { example } from '@duban/importer/testing/examples';
+import type { ExampleName } from '@duban/importer/testing/examples';
+import { describeWithSeeds, seed } from '@duban/importer/testing/seeds';
 import { OFFICE, startTestApp, TestApp } from './support/test-app';
 
 /**
  * POST /imports/preview and /imports/commit on the real stack (SQLite store in
- * a temp dir, real guards, the CommandBus handlers), with the seed documents.
+ * a temp dir, real guards, the CommandBus handlers): with the project's example
+ * documents, always; with the seed documents when DUBAN_SEEDS_DIR names them.
  */
-const seeds = join(__dirname, '..', '..', '..', 'shared', 'seeds');
-const seed = (prefix: string): string => {
-  if (!existsSync(seeds)) throw new Error(`The seed documents are missing: expected ${seeds} (shared/ beside the repository)`);
-  const file = readdirSync(seeds).find((f) => f.startsWith(`${prefix}_`));
-  if (file === undefined) throw new Error(`no seed ${prefix}_*.txt in ${seeds}`);
-  return readFileSync(join(seeds, file), 'utf8');
-};
+/** The store's head position, read from the same file by a second connection (the api writes in WAL mode). */
+async function headOf(t: TestApp): Promise<bigint> {
+  const store = new SqliteEventStore({ file: join(t.dataDir, 'duban.db') });
+  try {
+    return (await store.verify()).head?.position ?? 0n;
+  } finally {
+    await store.close();
+  }
+}
 
-describe('imports over HTTP', () => {
+describe('imports over HTTP, with the example documents', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  const sup = () => t.as('supervisor', OFFICE, '张督查');
+  const head = () => headOf(t);
+  const body = (name: ExampleName, extra: Record<string, unknown> = {}) => ({
+    text: example(name),
+    fileName: `${name}.txt`,
+    defaultDeadline: 'year-end',
+    effectiveAt: 'document',
+    ...extra,
+  });
+  const id = taskIdFor('郑政办〔2026〕8号', '一/（三）/1');
+
+  it('preview: the preview and the plan, nothing written', async () => {
+    const r = await sup().post('/api/v1/imports/preview').send(body('workPlan'));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      fileName: 'workPlan.txt',
+      preview: { format: 'duban.import-preview/1', summary: { items: 6, targetRows: 18 } },
+      plan: {
+        format: 'duban.import-plan/1',
+        effectiveAt: '2026-02-27T00:00:00+08:00',
+        actor: { userId: '张督查', role: 'supervisor' },
+        summary: { tasks: { register: 6, unchanged: 0, amended: 0, notRegistrable: 0 }, targets: { register: 18 } },
+      },
+    });
+    expect(r.body.plan.tasks.find((x: { path: string }) => x.path === '二/（四）')).toMatchObject({ filled: ["lead: the document's 主办 市工信局"] });
+    expect((await sup().get(`/api/v1/tasks/${id}`)).status).toBe(404);
+    expect(await head()).toBe(0n);
+  });
+
+  it('refuses the roles that may not import, a commit without confirm, and bad input', async () => {
+    expect((await t.as(null).post('/api/v1/imports/preview').send(body('workPlan'))).status).toBe(401);
+    expect((await t.as('unit', '郑东新区').post('/api/v1/imports/preview').send(body('workPlan'))).status).toBe(403);
+    expect((await t.as('admin').post('/api/v1/imports/commit').send(body('workPlan', { confirm: true }))).status).toBe(403);
+    const unconfirmed = await sup().post('/api/v1/imports/commit').send(body('workPlan'));
+    expect(unconfirmed.status).toBe(400);
+    expect(JSON.stringify(unconfirmed.body.message)).toContain('confirm must be true');
+    expect((await sup().post('/api/v1/imports/preview').send(body('workPlan', { defaultDeadline: 'soon' }))).status).toBe(400);
+    const future = await sup().post('/api/v1/imports/preview').send(body('workPlan', { effectiveAt: '2999-01-01T00:00:00+08:00' }));
+    expect(future.status).toBe(422);
+    expect((await sup().post('/api/v1/imports/preview').send(body('workPlan', { docNumbr: 'x' }))).status).toBe(400);
+    expect(await head()).toBe(0n);
+  });
+
+  it('null in an optional field is a 400 naming the field, not a 500, on preview and commit; nothing is written', async () => {
+    const fields: Array<[string, string]> = [
+      ['docNumber', 'docNumber must be a string'],
+      ['scope', 'scope must be a string'],
+      ['fileName', 'fileName must be a string'],
+      ['defaultDeadline', 'defaultDeadline must be a string'],
+      ['effectiveAt', 'effectiveAt must be a string'],
+      ['acceptAmendments', 'acceptAmendments must be a boolean value'],
+      ['docxBase64', 'docxBase64 must be base64 encoded'],
+    ];
+    for (const path of ['/api/v1/imports/preview', '/api/v1/imports/commit']) {
+      for (const [field, message] of fields) {
+        const r = await sup().post(path).send(body('workPlan', { ...(path.endsWith('commit') ? { confirm: true } : {}), [field]: null }));
+        expect({ path, field, status: r.status }).toEqual({ path, field, status: 400 });
+        expect(r.headers['content-type']).toMatch(/^application\/json/);
+        expect(JSON.stringify(r.body.message)).toContain(message);
+      }
+      const withoutText = await sup().post(path).send({ docxBase64: null, ...(path.endsWith('commit') ? { confirm: true } : {}) });
+      expect(withoutText.status).toBe(400);
+    }
+    expect(await head()).toBe(0n);
+  });
+
+  it('commit: registers the tasks and sets the targets; a retry with the same key is replayed; a re-import writes nothing', async () => {
+    const r = await sup().post('/api/v1/imports/commit').set('Idempotency-Key', 'import-01-a').send(body('workPlan', { confirm: true }));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      format: 'duban.import-report/1',
+      docNumber: '郑政办〔2026〕8号',
+      counts: { tasks: { written: 6, failed: 0 }, targets: { written: 18, failed: 0 }, events: 24 },
+      errors: [],
+    });
+    expect(await head()).toBe(24n);
+    const task = await sup().get(`/api/v1/tasks/${id}`);
+    expect(task.body.item).toMatchObject({ itemPath: '一/（三）/1', leadUnits: ['市工信局'], deadline: '2026-12-31T15:59:59.000Z', target: { value: 1000, unit: '家', comparator: '>=' } });
+    const target = await sup().get(`/api/v1/targets/${targetIdFor('郑东新区', 2026, '上云企业')}`);
+    expect(target.body.item).toMatchObject({ value: 260, unitOfMeasure: '家', sourceDocument: { docNumber: '郑政办〔2026〕8号' } });
+
+    const retry = await sup().post('/api/v1/imports/commit').set('Idempotency-Key', 'import-01-a').send(body('workPlan', { confirm: true }));
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.counts).toMatchObject({ tasks: { written: 6 }, events: 0 });
+    const again = await sup().post('/api/v1/imports/commit').send(body('workPlan', { confirm: true }));
+    expect(again.body.counts).toMatchObject({ tasks: { written: 0, unchanged: 6 }, targets: { written: 0, unchanged: 18 }, events: 0 });
+    expect(await head()).toBe(24n);
+  });
+
+  it('reports the items that cannot be registered, with the reasons, and writes the rest', async () => {
+    const r = await sup().post('/api/v1/imports/commit').send(body('divisionTable', { confirm: true }));
+    expect(r.body.counts.tasks).toEqual({ written: 5, unchanged: 0, skipped: 2, failed: 0 });
+    expect(r.body.skipped[0]).toMatchObject({ path: '二/（一）/1', reason: expect.stringContaining('牵头单位 written as "各产业集聚区" does not resolve') });
+  });
+
+  it('a .docx sent as docxBase64 gives the preview and the plan of its text', async () => {
+    const fromText = await sup().post('/api/v1/imports/preview').send(body('parentheses'));
+    const { text, ...rest } = body('parentheses', { fileName: 'parentheses.docx' });
+    const fromDocx = await sup().post('/api/v1/imports/preview').send({ ...rest, docxBase64: (await buildDocx(seedBlocks(text))).toString('base64') });
+    expect(fromDocx.status).toBe(200);
+    expect(fromDocx.body.extraction).toEqual({ format: 'docx', warnings: [] });
+    expect(fromDocx.body.preview).toEqual(fromText.body.preview);
+    expect(fromDocx.body.plan).toEqual(fromText.body.plan);
+  });
+});
+
+describeWithSeeds('imports over HTTP, with the seed documents', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ValidationArguments, ValidatorConstraintInterface } from 'class-validator';
-import { Equals, IsBase64, IsBoolean, IsOptional, IsString, Matches, MaxLength, Validate, ValidateIf, ValidatorConstraint } from 'class-validator';
+import { Equals, IsBase64, IsBoolean, IsString, Matches, MaxLength, Validate, ValidateIf, ValidatorConstraint } from 'class-validator';
 
 /**
  * The document travels in a JSON body, under the api's global body limit of
@@ -12,6 +12,14 @@ import { Equals, IsBase64, IsBoolean, IsOptional, IsString, Matches, MaxLength, 
  */
 export const MAX_TEXT_LENGTH = 200_000;
 export const MAX_DOCX_BASE64_LENGTH = 256 * 1024;
+
+/**
+ * Optional, but not nullable: class-validator's IsOptional also lets `null`
+ * through, which then reached the importer (`"docNumber": null` → 500). An
+ * absent field is skipped; `null` is validated like any value and refused
+ * with 400 naming the field ("docNumber must be a string").
+ */
+const OptionalNotNull = (): PropertyDecorator => ValidateIf((_dto: object, value: unknown) => value !== undefined);
 
 /** Exactly one of `text` and `docxBase64`. */
 @ValidatorConstraint({ name: 'oneDocument' })
@@ -45,19 +53,19 @@ export class ImportPreviewDto {
       'tab-separated cells). Exactly one of text and docxBase64. The body may not exceed 256 KB.',
     example: 'UEsDBBQABgAIAAAAIQ…',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBase64()
   @MaxLength(MAX_DOCX_BASE64_LENGTH)
   docxBase64?: string;
 
   @ApiPropertyOptional({ description: 'The file the document comes from (echoed back, for the record; error messages about a .docx name it)', example: '郑政办〔2021〕34号.docx' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(255)
   fileName?: string;
 
   @ApiPropertyOptional({ description: "文号 for a document without one (a draft), or instead of the header's", example: '郑政办〔2022〕5号' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(60)
   docNumber?: string;
@@ -66,7 +74,7 @@ export class ImportPreviewDto {
     description: "Deadline of items that state none: year-end (31 Dec of the document's year, 23:59:59 Asia/Shanghai) or a date YYYY-MM-DD. Without it such items are not registrable.",
     example: 'year-end',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Matches(/^(year-end|\d{4}-\d{2}-\d{2})$/, { message: 'defaultDeadline must be year-end or a date YYYY-MM-DD' })
   defaultDeadline?: string;
@@ -76,13 +84,13 @@ export class ImportPreviewDto {
       "Effective time of the commands: an ISO 8601 instant with offset (supervisors may back-date), or document (the document's date, 00:00 Asia/Shanghai). Default now; an item whose deadline lies before it is not registrable.",
     example: 'document',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(40)
   effectiveAt?: string;
 
   @ApiPropertyOptional({ description: 'Unit id whose local names are tried first (default: the issuer)', example: '郑州高新区' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(100)
   scope?: string;
@@ -93,7 +101,7 @@ export class ImportPreviewDto {
       'reason "re-import of <文号> (<fileName>)"), an annex row already set with another figure is revised (ReviseTarget → target.revised.v1). ' +
       'Amendments the domain refuses (a closed task, a unit whose share has work on it) are reported, not written. Without it amendments are only shown.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   acceptAmendments?: boolean;
 }
