@@ -1,40 +1,33 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { taskIdFor } from '@duban/application';
 import { mintToken } from '@duban/access';
 import type { Role } from '@duban/domain/decider';
 import type { EventStore } from '@duban/eventstore';
 import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
+import { example } from '@duban/importer/testing/examples';
 import { enc, OFFICE, SECRET, startTestApp, TestApp } from './support/test-app';
 
 /**
- * The members of a group the seeds name without listing them (各产业集聚区 in seed
- * 002, 郑政办〔2019〕32号), set by an admin through the API: recorded on the
- * `unit-registry` stream, after which a (re-)import of seed 002 registers the
- * six items whose 牵头部门 is 各产业集聚区, which it could not register before.
+ * The members of a group documents name without listing them (各产业集聚区, as in
+ * the example division table 郑政办〔2026〕15号, examples/documents/03), set by an
+ * admin through the API: recorded on the `unit-registry` stream, after which a
+ * (re-)import registers the two items whose 牵头部门 is 各产业集聚区, which it
+ * could not register before.
  */
 const STREAM = 'unit-registry';
 const CLUSTERS = '各产业集聚区';
 const MEMBERS_PATH = `/api/v1/units/groups/${enc(CLUSTERS)}/members`;
 /**
  * For the test: units of the registry that host 产业集聚区 (the development zones
- * and counties seed 002 names: 郑州高新技术, 新郑市新港, 中牟汽车, 登封市, 巩义市豫联 …).
+ * and counties of the city's 产业集聚区).
  * The real list is the office's to give; the point here is the mechanism.
  */
 const HOSTS = ['郑州高新区', '郑州经开区', '郑州航空港区', '巩义市', '新郑市', '登封市', '中牟县'];
-/** Seed 002's items whose 牵头部门 is 各产业集聚区 (table rows 1, 6, 9, 10, 14, 15). */
-const LED_BY_CLUSTERS = ['三/（一）/1', '三/（二）/6', '三/（三）/9', '三/（三）/10', '三/（五）/14', '三/（五）/15'];
-const DOC = '郑政办〔2019〕32号';
+/** The example's items whose 牵头部门 is 各产业集聚区 (table rows 1 and 5). */
+const LED_BY_CLUSTERS = ['二/（一）/1', '二/（三）/5'];
+const DOC = '郑政办〔2026〕15号';
 
-const seeds = join(__dirname, '..', '..', '..', 'shared', 'seeds');
-const seed = (prefix: string): string => {
-  if (!existsSync(seeds)) throw new Error(`The seed documents are missing: expected ${seeds} (shared/ beside the repository)`);
-  const file = readdirSync(seeds).find((f) => f.startsWith(`${prefix}_`));
-  if (file === undefined) throw new Error(`no seed ${prefix}_*.txt in ${seeds}`);
-  return readFileSync(join(seeds, file), 'utf8');
-};
-const seed002 = (extra: Record<string, unknown> = {}) => ({ text: seed('002'), fileName: '002.txt', defaultDeadline: 'year-end', effectiveAt: 'document', ...extra });
+const division = (extra: Record<string, unknown> = {}) => ({ text: example('divisionTable'), fileName: '03-division-table.txt', defaultDeadline: 'year-end', effectiveAt: 'document', ...extra });
 
 interface PlannedTask {
   path: string;
@@ -42,7 +35,7 @@ interface PlannedTask {
   reasons: string[];
 }
 
-describe('group members set by an admin (各产业集聚区, seed 002)', () => {
+describe('group members set by an admin (各产业集聚区, example 03)', () => {
   let t: TestApp;
   const admin = () => t.as('admin', '市政府办公厅', 'admin-1');
   const sup = () => t.as('supervisor', OFFICE, '张督查');
@@ -57,7 +50,7 @@ describe('group members set by an admin (各产业集聚区, seed 002)', () => {
   beforeAll(async () => (t = await startTestApp()));
   afterAll(() => t.close());
 
-  it('before: the group is known without members, and seed 002 commits without its six rows', async () => {
+  it('before: the group is known without members, and the division table commits without its two rows', async () => {
     const group = await sup().get(`/api/v1/units/groups/${enc(CLUSTERS)}`).expect(200);
     expect(group.body).toMatchObject({ version: null, position: '0', item: { id: CLUSTERS, members: null, membersSource: 'unknown', membersSettable: true } });
     const groups = await t.as('unit', '中牟县').get('/api/v1/units/groups').expect(200);
@@ -69,8 +62,8 @@ describe('group members set by an admin (各产业集聚区, seed 002)', () => {
       '郑州高新区各审批业务部门',
     ]);
 
-    const commit = await sup().post('/api/v1/imports/commit').send(seed002({ confirm: true })).expect(200);
-    expect(commit.body.counts.tasks).toEqual({ written: 11, unchanged: 0, skipped: 6, failed: 0 });
+    const commit = await sup().post('/api/v1/imports/commit').send(division({ confirm: true })).expect(200);
+    expect(commit.body.counts.tasks).toEqual({ written: 5, unchanged: 0, skipped: 2, failed: 0 });
     expect(commit.body.skipped.map((s: { path: string }) => s.path)).toEqual(LED_BY_CLUSTERS);
     expect(commit.body.skipped[0].reason).toContain(`牵头单位 written as "${CLUSTERS}" does not resolve (${CLUSTERS}: group-members-unknown)`);
   });
@@ -154,27 +147,27 @@ describe('group members set by an admin (各产业集聚区, seed 002)', () => {
     expect(await stream()).toHaveLength(1);
   });
 
-  it('a re-import of seed 002: the preview shows the six rows registrable, the commit registers them', async () => {
-    const preview = await sup().post('/api/v1/imports/preview').send(seed002()).expect(200);
+  it('a re-import: the preview shows the two rows registrable, the commit registers them', async () => {
+    const preview = await sup().post('/api/v1/imports/preview').send(division()).expect(200);
     expect(preview.body.preview.unresolved).toEqual([]);
-    expect(preview.body.preview.summary).toMatchObject({ items: 17, withLead: 17, unresolved: 0 });
-    // the six led by 各产业集聚区 are new; the ten with 各产业集聚区 among the 配合部门 now have more cooperating units (amended, not written without acceptAmendments)
-    expect(preview.body.plan.summary.tasks).toEqual({ register: 6, unchanged: 1, amended: 10, notRegistrable: 0 });
+    expect(preview.body.preview.summary).toMatchObject({ items: 7, withLead: 7, unresolved: 0 });
+    // the two led by 各产业集聚区 are new; the four with 各产业集聚区 among the 配合部门 now have more cooperating units (amended, not written without acceptAmendments)
+    expect(preview.body.plan.summary.tasks).toEqual({ register: 2, unchanged: 1, amended: 4, notRegistrable: 0 });
     for (const path of LED_BY_CLUSTERS) expect(plannedFor(preview.body.plan, path)).toMatchObject({ action: 'register', reasons: [] });
 
-    const commit = await sup().post('/api/v1/imports/commit').send(seed002({ confirm: true })).expect(200);
+    const commit = await sup().post('/api/v1/imports/commit').send(division({ confirm: true })).expect(200);
     expect(commit.body.errors).toEqual([]);
-    expect(commit.body.counts.tasks).toMatchObject({ written: 6, failed: 0 });
+    expect(commit.body.counts.tasks).toMatchObject({ written: 2, failed: 0 });
     expect(commit.body.written.map((w: { path: string }) => w.path)).toEqual(LED_BY_CLUSTERS);
 
-    const task = await sup().get(`/api/v1/tasks/${taskIdFor(DOC, '三/（一）/1')}`).expect(200);
-    expect(task.body.item).toMatchObject({ itemPath: '三/（一）/1', leadUnits: HOSTS, responsibleUnits: HOSTS });
-    expect(task.body.item.cooperatingUnits).toEqual(['市商务局', '市发展改革委', '市自然资源规划局', '市生态环境局']);
+    const task = await sup().get(`/api/v1/tasks/${taskIdFor(DOC, '二/（一）/1')}`).expect(200);
+    expect(task.body.item).toMatchObject({ itemPath: '二/（一）/1', leadUnits: HOSTS, responsibleUnits: HOSTS });
+    expect(task.body.item.cooperatingUnits).toEqual(['市商务局', '市发展改革委']);
     // each member unit gets its share and sees it: 中牟县 reads the task
-    await t.as('unit', '中牟县').get(`/api/v1/tasks/${taskIdFor(DOC, '三/（五）/15')}`).expect(200);
+    await t.as('unit', '中牟县').get(`/api/v1/tasks/${taskIdFor(DOC, '二/（三）/5')}`).expect(200);
 
-    const after = await sup().post('/api/v1/imports/preview').send(seed002()).expect(200);
-    expect(after.body.plan.summary.tasks).toEqual({ register: 0, unchanged: 7, amended: 10, notRegistrable: 0 });
+    const after = await sup().post('/api/v1/imports/preview').send(division()).expect(200);
+    expect(after.body.plan.summary.tasks).toEqual({ register: 0, unchanged: 3, amended: 4, notRegistrable: 0 });
   });
 
   describe('a second app instance on the same data dir', () => {
@@ -185,7 +178,7 @@ describe('group members set by an admin (各产业集聚区, seed 002)', () => {
     it('has the members after its start-up, and follows a change made while both run', async () => {
       const got = await other.as('unit', '中牟县').get(`/api/v1/units/groups/${enc(CLUSTERS)}`).expect(200);
       expect(got.body).toMatchObject({ version: 0, item: { members: HOSTS, membersSource: 'set' } });
-      const preview = await other.as('supervisor', OFFICE).post('/api/v1/imports/preview').send(seed002()).expect(200);
+      const preview = await other.as('supervisor', OFFICE).post('/api/v1/imports/preview').send(division()).expect(200);
       expect(preview.body.plan.summary.tasks).toMatchObject({ register: 0, notRegistrable: 0 });
 
       const changed = [...HOSTS, '荥阳市'];
