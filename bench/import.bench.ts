@@ -1,12 +1,13 @@
 /**
  * Import benchmark: `npm run bench:import` (tsx: no Nest DI involved; BENCH_ROUNDS=n, default 5).
  *
- * The five seed documents (../shared/seeds) end to end, the way `duban import FILE --default-deadline year-end
+ * The documents of DUBAN_SEEDS_DIR (the five seed documents, NNN_….txt; .ci/run sets it when they sit beside the
+ * clone) or, without it, the project's example documents (examples/documents, said so on the first line), end to end, the way `duban import FILE --default-deadline year-end
  * --effective-at document --user …` runs them: read the file (extractText), parse and resolve the units against
  * the store's registry (parsePolicyDocument → the preview), read the streams the items and annex rows would touch
  * (loadExisting), plan, and commit — RegisterTask per registrable item and SetTarget per annex row through the
  * CommandExecutor into a fresh embedded SQLite store (synchronous=FULL, the product default; BENCH_SYNC=NORMAL to
- * compare). Then the same five again into the same store: the re-import, which writes nothing.
+ * compare). Then the same documents again into the same store: the re-import, which writes nothing.
  *
  * One cold round (first parse builds the unit registry, JIT warm-up), then BENCH_ROUNDS warm rounds, each into its
  * own fresh store; the medians of the warm rounds are shown. items/s counts the entries handled end to end per
@@ -14,7 +15,7 @@
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Actor } from '@duban/domain/decider';
 import { SqliteEventStore } from '@duban/eventstore';
 import { extractText, parsePolicyDocument } from '@duban/importer';
@@ -22,7 +23,8 @@ import { commitImport, executorWriter, loadExisting, planImport, registryOf } fr
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SYNC = process.env.BENCH_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL';
-const SEEDS = join(__dirname, '..', '..', 'shared', 'seeds');
+const SEEDS = process.env.DUBAN_SEEDS_DIR ? resolve(process.env.DUBAN_SEEDS_DIR) : null;
+const EXAMPLES = join(__dirname, '..', 'examples', 'documents');
 const actor: Actor = { userId: 'bench-督查', unitId: '市政府办公厅四处', role: 'supervisor' };
 
 interface SeedRun {
@@ -73,7 +75,7 @@ async function importAll(store: SqliteEventStore, files: string[]): Promise<Seed
     const commitMs = ms(t3);
     const written = report.counts.tasks.written + report.counts.targets.written;
     runs.push({
-      seed: file.split('/').at(-1)!.slice(0, 3),
+      seed: file.split('/').at(-1)!.split(/[_-]/)[0]!, // 000 … 004, or 01 … 04
       docNumber: preview.document.docNumber ?? '(none)',
       items: plan.tasks.length,
       rows: plan.targets.length,
@@ -143,14 +145,16 @@ function table(title: string, rounds: SeedRun[][]): void {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(SEEDS)) throw new Error(`the seed documents are missing: expected ${SEEDS}`);
-  const files = readdirSync(SEEDS)
-    .filter((f) => /^\d{3}_.*\.txt$/.test(f))
+  if (SEEDS !== null && !existsSync(SEEDS)) throw new Error(`DUBAN_SEEDS_DIR=${SEEDS}: no such folder`);
+  if (SEEDS === null) out('DUBAN_SEEDS_DIR is not set: benchmarking the example documents (examples/documents) instead of the seeds');
+  const dir = SEEDS ?? EXAMPLES;
+  const files = readdirSync(dir)
+    .filter((f) => (SEEDS !== null ? /^\d{3}_.*\.txt$/ : /^\d{2}-.*\.txt$/).test(f))
     .sort()
-    .map((f) => join(SEEDS, f));
+    .map((f) => join(dir, f));
   const root = mkdtempSync(join(os.tmpdir(), 'duban-import-bench-'));
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
-  out(`bench:import — ${files.length} seed documents end to end (read, parse + resolve, preview, plan, commit) into a fresh embedded SQLite store`);
+  out(`bench:import — ${files.length} documents end to end (read, parse + resolve, preview, plan, commit) into a fresh embedded SQLite store`);
   out(`node ${process.version}, ${os.platform()} ${os.arch()}, ${cpu} ×${os.cpus().length}, synchronous=${SYNC}, 1 cold + ${ROUNDS} warm rounds (medians of the warm rounds)`);
   out();
   try {
@@ -177,9 +181,9 @@ async function main(): Promise<void> {
       }
     }
     table('import into a fresh store', first);
-    table('re-import of the same five (the plan finds everything unchanged; nothing written, store position unchanged)', again);
+    table('re-import of the same documents (the plan finds everything unchanged; nothing written, store position unchanged)', again);
     const coldTotal = cold!.reduce((n, r) => n + r.totalMs, 0);
-    out(`cold first round (registry build, JIT): ${coldTotal.toFixed(2)} ms for all five (parse of the first seed ${cold![0]!.parseMs.toFixed(2)} ms)`);
+    out(`cold first round (registry build, JIT): ${coldTotal.toFixed(2)} ms for all ${files.length} (parse of the first ${cold![0]!.parseMs.toFixed(2)} ms)`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

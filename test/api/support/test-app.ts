@@ -51,13 +51,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 export const enc = encodeURIComponent;
 
 /**
- * POST /api/v1/tasks body for item 三/1 of 郑政办〔2021〕34号 (the small-parks seed, ../shared/seeds): the task
- * the HTTP specs register; each names its own units, deadline and anything else it needs.
+ * POST /api/v1/tasks body for item 一/（三）/1 of 郑政办〔2021〕34号 (the small-parks work plan; the path in the
+ * canonical form the importer gives, so an import of that document finds this task): the task the HTTP specs
+ * register; each names its own units, deadline and anything else it needs.
  */
 export function smallParksTaskBody(fields: { responsibleUnits: string[]; deadline: string } & Record<string, unknown>): Record<string, unknown> {
   return {
     docNumber: '郑政办〔2021〕34号',
-    itemPath: '三/1',
+    itemPath: '一/（三）/1',
     title: '全年新开工20个以上小微企业园',
     text: '全年新开工20个以上小微企业园。',
     leadUnits: ['市工信局'],
