@@ -138,6 +138,37 @@ describe('imports over HTTP, with the example documents', () => {
   });
 });
 
+describe('an item registered by hand, then its document imported', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp()));
+  afterAll(() => t.close());
+  const sup = () => t.as('supervisor', OFFICE, '张督查');
+
+  it('the hand path is normalised to the importer\'s form (一/(三)/1. → 一/（三）/1): the import finds the task, no second item', async () => {
+    const registered = await sup()
+      .post('/api/v1/tasks')
+      .send({
+        docNumber: '郑政办〔2026〕8号',
+        itemPath: ' 一/(三)/1. ',
+        title: '全年完成数字化诊断的企业1000家以上',
+        text: '全年完成数字化诊断的企业1000家以上。',
+        leadUnits: ['市工信局'],
+        responsibleUnits: ['郑州航空港区'],
+        deadline: '2026-12-31T15:59:59.000Z',
+        effectiveAt: '2026-02-27T00:00:00+08:00',
+      });
+    expect(registered.status).toBe(201);
+    const id = taskIdFor('郑政办〔2026〕8号', '一/（三）/1');
+    const task = await sup().get(`/api/v1/tasks/${id}`);
+    expect(task.status).toBe(200);
+    expect(task.body.item.itemPath).toBe('一/（三）/1');
+
+    const preview = await sup().post('/api/v1/imports/preview').send({ text: example('workPlan'), defaultDeadline: 'year-end', effectiveAt: 'document' });
+    expect(preview.body.plan.summary.tasks).toMatchObject({ register: 5, amended: 1 });
+    expect(preview.body.plan.tasks.find((x: { path: string }) => x.path === '一/（三）/1')).toMatchObject({ action: 'amended', taskId: id });
+  });
+});
+
 describeWithSeeds('imports over HTTP, with the seed documents', () => {
   let t: TestApp;
   beforeAll(async () => {

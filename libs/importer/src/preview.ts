@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { taskIdFor } from '@duban/application/streams';
+import { normalizeItemPath } from '@duban/domain/task';
 import { endOfLocalDay } from '@duban/domain/calendar';
 import { UnitRegistry } from '@duban/domain/units';
 import type { ResolvedList } from '@duban/domain/units';
@@ -776,9 +777,11 @@ export function parsePolicyDocument(text: string, options: ParseOptions = {}): I
     if (resolved.lead.units.length === 0) missing.push('leadUnits');
     if (resolved.responsible.units.length === 0) missing.push('responsibleUnits');
     if (deadline === null) missing.push('deadline');
+    // the one canonical form POST /tasks uses too (a no-op on the outline's own paths; it guards the two roads against drifting)
+    const canonical = normalizeItemPath(path);
     return {
-      path,
-      taskId: docNumber === null ? null : taskIdFor(docNumber, path),
+      path: canonical,
+      taskId: docNumber === null ? null : taskIdFor(docNumber, canonical),
       line: d.line,
       endLine: d.endLine,
       context: d.context,

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor, Roles } from '@duban/access';
 import { ExecuteTaskCommand, GetHistoryQuery, GetTaskQuery, taskIdFor, taskStream } from '@duban/application';
 import type { Actor } from '@duban/domain/decider';
+import { normalizeItemPath } from '@duban/domain/task';
 import type { AmendTask, RegisteredTask, ShareCommand, TaskCommand, TaskState } from '@duban/domain/task';
 import { effectiveTime, envelopeFrom, ifMatchVersion } from '../common/command-context';
 import { commandResponse } from '../common/command-response';
@@ -41,14 +42,16 @@ export class TasksController {
   async register(@Body() dto: RegisterTaskDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const now = new Date();
     const at = effectiveTime(actor, dto.effectiveAt, now);
+    // the importer's written form (一/（三）/1), before the id is derived: the same item registered by hand and imported is one task
+    const itemPath = normalizeItemPath(dto.itemPath);
     const command: TaskCommand = {
       type: 'RegisterTask',
       at,
       actor,
       data: {
-        taskId: dto.taskId ?? taskIdFor(dto.docNumber, dto.itemPath),
+        taskId: dto.taskId ?? taskIdFor(dto.docNumber, itemPath),
         sourceDocument: dto.documentTitle ? { docNumber: dto.docNumber, title: dto.documentTitle } : { docNumber: dto.docNumber },
-        itemPath: dto.itemPath,
+        itemPath,
         title: dto.title,
         text: dto.text,
         leadUnits: dto.leadUnits,

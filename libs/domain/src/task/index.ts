@@ -37,3 +37,4 @@ export type { RegisteredTask, ShareState, TaskState, TaskStatus } from './state'
 export { isRegistered as isTaskRegistered } from './state';
 export { ShareHasWork, UnknownShare } from './errors';
 export { decideTask, evolveTask, initialTaskState, taskDecider } from './decider';
+export { normalizeItemPath } from './item-path';

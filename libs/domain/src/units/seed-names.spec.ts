@@ -1,5 +1,5 @@
 /**
- * Every unit-looking name in the five seed documents (/work/shared/seeds), written
+ * Every unit-looking name in the five seed documents (kept outside the repository; DUBAN_SEEDS_DIR), written
  * down by hand as it appears there (PDF spacing such as "区县 (市)" kept), with the
  * unit or group it must resolve to. If a new seed document is added, add its names.
  *
