@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import type { UnitDirectory } from '@duban/application';
+import type { UnitDirectory, UnitResolver } from '@duban/application';
 import { UNIT_DIRECTORY } from '@duban/application/nest/handlers';
 import { UnitRegistry } from '@duban/domain/units';
 import { ACCESS_UNIT_REGISTRY } from '@duban/access';
@@ -13,8 +13,8 @@ import { liveRegistry, UnitsService } from './units.service';
  * - `UnitRegistry` (injected by class) is a live view: every call answers from
  *   the registry of that moment, so controllers and queries built once see
  *   additions without a restart.
- * - `UNIT_DIRECTORY` (the write path's "does this unit exist?") asks the same
- *   current registry: a unit added by a successful POST is accepted by the very
+ * - `UNIT_DIRECTORY` (the write path's "which unit does this name stand
+ *   for?": names resolve to ids before deciding) asks the same current registry: a unit added by a successful POST is accepted by the very
  *   next command in this process; other processes follow the log (≈ their
  *   store's poll interval later).
  * - `ACCESS_UNIT_REGISTRY` is the service itself (its `current`): the access
@@ -28,7 +28,11 @@ import { liveRegistry, UnitsService } from './units.service';
     UnitsService,
     { provide: UnitRegistry, inject: [UnitsService], useFactory: (units: UnitsService) => liveRegistry(() => units.current) },
     { provide: ACCESS_UNIT_REGISTRY, useExisting: UnitsService },
-    { provide: UNIT_DIRECTORY, inject: [UnitsService], useFactory: (units: UnitsService): UnitDirectory => ({ has: (id: string) => units.current.has(id) }) },
+    { provide: UNIT_DIRECTORY, inject: [UnitsService], useFactory: (units: UnitsService): UnitDirectory & UnitResolver => ({
+        has: (id: string) => units.current.has(id),
+        resolve: (name: string) => units.current.resolve(name),
+      }),
+    },
   ],
   exports: [UnitsService, UnitRegistry, UNIT_DIRECTORY, ACCESS_UNIT_REGISTRY],
 })
