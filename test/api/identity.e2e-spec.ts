@@ -140,6 +140,12 @@ describe('identity: a unit is a registry id (tokens and commands)', () => {
         .send(smallParksTaskBody({ itemPath: '九/6', responsibleUnits: ['各开发区、区县(市)'], deadline: DEADLINE }))
         .expect(422);
       expect(group.body).toMatchObject({ unknownUnits: ['各开发区、区县(市)'] });
+      // one unit under two names is one unit named twice
+      const twice = await sup()
+        .post('/api/v1/tasks')
+        .send(smallParksTaskBody({ itemPath: '九/7', leadUnits: ['市资源规划局', '市自然资源规划局'], responsibleUnits: ['中牟县'], deadline: DEADLINE }))
+        .expect(422);
+      expect(twice.body).toMatchObject({ refusal: 'InvalidCommandData', field: 'leadUnits' });
       expect(await store.headPosition()).toBe(before);
     });
 
