@@ -52,6 +52,14 @@ describe('identity: a unit is a registry id (tokens and commands)', () => {
     });
   });
 
+  it('a token refused for its unit is accepted once an admin adds the unit (no restart)', async () => {
+    const newcomer = bearer(tokenOf('unit', '市数据局'));
+    await newcomer.get('/api/v1/inbox').expect(401); // verified, remembered, and refused for its unit
+    await t.as('admin', '市政府办公厅').post('/api/v1/units').send({ id: '市数据局', kind: 'department', parent: '郑州市人民政府', aliases: ['郑州市数据局'] }).expect(201);
+    await newcomer.get('/api/v1/inbox').expect(200);
+    await bearer(tokenOf('unit', '郑州市数据局')).get('/api/v1/inbox').expect(200);
+  });
+
   describe('the own-unit rule compares registry ids, whatever the spelling of the token', () => {
     const taskId = 'identity-own-unit';
     const share = (rest: string) => `/api/v1/tasks/${taskId}/shares/${enc('市政府办公厅四处')}${rest}`;
