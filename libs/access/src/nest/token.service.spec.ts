@@ -1,5 +1,5 @@
 import { UnitRegistry } from '@duban/domain/units';
-import { InvalidToken } from '../tokens';
+import { InvalidToken, mintToken } from '../tokens';
 import { UnknownTokenUnit } from '../token-unit';
 import { TokenService } from './token.service';
 import type { UnitRegistrySource } from './token.service';
@@ -8,6 +8,7 @@ const SECRET = 'token-service-secret-long-enough-for-hs256-0123';
 const actor = { userId: 'staff@中牟县', unitId: '中牟县', role: 'unit' as const };
 const THIRTY_DAYS = 30 * 86400;
 const seeded: UnitRegistrySource = { current: UnitRegistry.seeded() };
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { unit: string };
 const serviceOf = (secret: string, units: UnitRegistrySource = seeded) => new TokenService(secret, units, THIRTY_DAYS);
 
 describe('TokenService.verify (verified tokens remembered)', () => {
@@ -48,10 +49,12 @@ describe('TokenService.verify (verified tokens remembered)', () => {
   it('answers the registry id for an alias, refuses an unknown unit, and accepts it once the registry knows it', () => {
     const units = { current: UnitRegistry.seeded() };
     const service = serviceOf(SECRET, units);
-    const alias = service.mint({ userId: 'u', unitId: '市资源规划局', role: 'unit' });
+    const alias = mintToken({ userId: 'u', unitId: '市资源规划局', role: 'unit' }, SECRET);
+    expect(claimsOf(service.mint({ userId: 'u', unitId: '市资源规划局', role: 'unit' })).unit).toBe('市自然资源规划局'); // minted as the id
     expect(service.verify(alias)).toEqual({ userId: 'u', unitId: '市自然资源规划局', role: 'unit' });
 
-    const newcomer = service.mint({ userId: 'n', unitId: '市数据局', role: 'unit' });
+    expect(() => service.mint({ userId: 'n', unitId: '市数据局', role: 'unit' })).toThrow('unit "市数据局" is not a unit of the registry');
+    const newcomer = mintToken({ userId: 'n', unitId: '市数据局', role: 'unit' }, SECRET);
     expect(() => service.verify(newcomer)).toThrow(UnknownTokenUnit);
     expect(() => service.verify(newcomer)).toThrow('token unit "市数据局" is not a unit of the registry');
     units.current = units.current.withUnit({ id: '市数据局', kind: 'department', parent: '郑州市人民政府' });
@@ -61,9 +64,9 @@ describe('TokenService.verify (verified tokens remembered)', () => {
   it('refuses a local alias (四处) and a name built from a parent alias (郑州市人民政府办公厅四处): no scope in a token', () => {
     const service = serviceOf(SECRET);
     for (const unitId of ['四处', '郑州市人民政府办公厅四处', '各开发区、区县(市)']) {
-      expect(() => service.verify(service.mint({ userId: 'x', unitId, role: 'supervisor' }))).toThrow(UnknownTokenUnit);
+      expect(() => service.verify(mintToken({ userId: 'x', unitId, role: 'supervisor' }, SECRET))).toThrow(UnknownTokenUnit);
     }
-    const zeroWidth = service.mint({ userId: 'x', unitId: '市政府办公厅四处\u200b', role: 'supervisor' });
+    const zeroWidth = mintToken({ userId: 'x', unitId: '市政府办公厅四处\u200b', role: 'supervisor' }, SECRET);
     expect(service.verify(zeroWidth).unitId).toBe('市政府办公厅四处');
   });
 

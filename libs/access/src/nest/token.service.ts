@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '@duban/domain/decider';
 import type { UnitRegistry } from '@duban/domain/units';
-import { mintToken, verifyTokenWindow } from '../tokens';
+import { InvalidTokenRequest, mintToken, verifyTokenWindow } from '../tokens';
 import type { MintOptions, VerifiedToken, VerifyOptions } from '../tokens';
 import { unitIdOfClaim, UnknownTokenUnit } from '../token-unit';
 import { ACCESS_MAX_LIFETIME, ACCESS_SECRET, ACCESS_UNIT_REGISTRY } from './access.constants';
@@ -59,9 +59,15 @@ export class TokenService {
     @Inject(ACCESS_MAX_LIFETIME) private readonly maxLifetimeSeconds: number,
   ) {}
 
-  /** Signs a token (the unit as given: callers mint for registry ids); refuses a lifetime over the maximum. */
+  /**
+   * Signs a token for the unit's registry id (as `duban token` does); refuses
+   * (InvalidTokenRequest) a unit the registry does not know and a lifetime over
+   * the maximum: it mints only what verify() accepts.
+   */
   mint(actor: Actor, options?: MintOptions): string {
-    return mintToken(actor, this.secret, { maxLifetimeSeconds: this.maxLifetimeSeconds, ...options });
+    const unitId = typeof actor.unitId === 'string' ? unitIdOfClaim(this.units.current, actor.unitId) : null;
+    if (unitId === null) throw new InvalidTokenRequest(`unit ${JSON.stringify(actor.unitId)} is not a unit of the registry`);
+    return mintToken({ ...actor, unitId }, this.secret, { maxLifetimeSeconds: this.maxLifetimeSeconds, ...options });
   }
 
   /** Throws InvalidToken (UnknownTokenUnit for a unit the registry does not know). */
