@@ -36,9 +36,9 @@ export function buildCli(): Command {
     .command('token')
     .description('print a bearer token (HS256, signed with JWT_SECRET or the secret in DUBAN_DATA_DIR) for a user of a unit; stdout carries only the token')
     .option('--role <role>', 'supervisor | unit | auditor | admin')
-    .option('--unit <unit>', 'the unit the user acts for, exactly as registered (e.g. 郑东新区, 市政府办公厅四处)')
+    .option('--unit <unit>', 'the unit the user acts for: a unit id or global alias of the registry (e.g. 郑东新区, 市政府办公厅四处); the token carries the id')
     .option('--user <name>', 'the user id (the token subject)')
-    .option('--expires-in <lifetime>', 'seconds, or 30m, 12h, 7d', '12h')
+    .option('--expires-in <lifetime>', 'seconds, or 30m, 12h, 7d; at most DUBAN_TOKEN_MAX_LIFETIME (30d)', '12h')
     .action(async (opts: { role?: string; unit?: string; user?: string; expiresIn?: string }) => {
       process.exitCode = await tokenCommand(opts);
     });

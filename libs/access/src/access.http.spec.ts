@@ -14,7 +14,8 @@ import { APP_CONFIG, loadConfig } from '@duban/config';
 import type { AppConfig } from '@duban/config';
 import type { Actor } from '@duban/domain/decider';
 import { ROLES } from '@duban/domain/decider';
-import { AccessModule, CurrentActor, Public, Roles, TokenService } from './nest';
+import { UnitRegistry } from '@duban/domain/units';
+import { ACCESS_UNIT_REGISTRY, AccessModule, CurrentActor, Public, Roles, TokenService } from './nest';
 import { mintToken } from './tokens';
 
 const SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';
@@ -76,7 +77,14 @@ class AdminController {
 
 function configModule(config: AppConfig) {
   @Global()
-  @Module({ providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] })
+  @Module({
+    providers: [
+      { provide: APP_CONFIG, useValue: config },
+      // the seeded registry stands in for the api's UnitsService (tokens name units of it)
+      { provide: ACCESS_UNIT_REGISTRY, useValue: { current: UnitRegistry.seeded() } },
+    ],
+    exports: [APP_CONFIG, ACCESS_UNIT_REGISTRY],
+  })
   class TestConfigModule {}
   return TestConfigModule;
 }
@@ -164,9 +172,21 @@ describe('AccessModule over HTTP', () => {
       'token role "root" is not one of supervisor, unit, auditor, admin',
       'bad-claim',
     ],
+    [
+      'a unit the registry does not know',
+      () => bearer({ userId: 'x', unitId: '不存在的督查室', role: 'supervisor' }),
+      'token unit "不存在的督查室" is not a unit of the registry (use a unit id or a global alias; see GET /api/v1/units/resolve)',
+      'unknown-unit',
+    ],
+    [
+      'exp 1e300',
+      () => `Bearer ${jwt.sign({ sub: 'x', unit: '郑东新区', role: 'supervisor', iat: Math.floor(Date.now() / 1000), exp: 1e300 }, SECRET, { algorithm: 'HS256' })}`,
+      'token lifetime is longer than the maximum of 2592000 s (DUBAN_TOKEN_MAX_LIFETIME): mint a shorter-lived token',
+      'lifetime-too-long',
+    ],
   ])('answers 401 for %s', async (_what, header, message, reason) => {
     const res = await request(app.getHttpServer()).get('/tasks/1').set('Authorization', header()).expect(401);
-    expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message });
+    expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message, ...(reason === 'unknown-unit' ? { unknownUnit: '不存在的督查室' } : {}) });
     expect(res.headers['www-authenticate']).toBe(`Bearer realm="duban", error="invalid_token", error_description="${reason}"`);
   });
 
@@ -184,6 +204,11 @@ describe('AccessModule over HTTP', () => {
       const read = await request(app.getHttpServer()).get('/tasks/42').set('Authorization', bearer(actor)).expect(200);
       expect(read.body).toEqual({ actor });
     }
+  });
+
+  it('hands the handler the registry id of a unit written as its alias', async () => {
+    const res = await request(app.getHttpServer()).get('/me').set('Authorization', bearer({ ...unit, unitId: '市资源规划局' })).expect(200);
+    expect(res.body).toEqual({ ...unit, unitId: '市自然资源规划局' });
   });
 
   it('accepts a lower-case scheme and a token minted by the TokenService', async () => {

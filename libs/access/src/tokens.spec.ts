@@ -135,6 +135,19 @@ describe('mintToken / verifyToken', () => {
     expect(err.message).toBe('token lacks the exp claim');
   });
 
+  it('refuses a token living longer than the maximum: exp − iat, exp from now (exp 1e300), a bad iat', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: 'u1', unit: '郑东新区', role: 'unit' };
+    expect(reasonOf(hs256({ alg: 'HS256' }, { ...claims, iat: now, exp: 1e300 }))).toBe('lifetime-too-long');
+    expect(reasonOf(hs256({ alg: 'HS256' }, { ...claims, exp: now + 31 * 86400 }))).toBe('lifetime-too-long'); // no iat: exp from now
+    // issued 40 days ago for 41 days: one day left, but it was minted to live too long
+    expect(reasonOf(hs256({ alg: 'HS256' }, { ...claims, iat: now - 40 * 86400, exp: now + 86400 }))).toBe('lifetime-too-long');
+    expect(reasonOf(hs256({ alg: 'HS256' }, { ...claims, iat: 'yesterday', exp: now + 60 }))).toBe('bad-claim');
+    expect(verifyToken(hs256({ alg: 'HS256' }, { ...claims, iat: now, exp: now + 30 * 86400 }), SECRET).unitId).toBe('郑东新区');
+    expect(() => verifyToken(mintToken(supervisor, SECRET, { expiresIn: '2h' }), SECRET, { maxLifetimeSeconds: 3600 })).toThrow(/longer than the maximum of 3600 s/);
+    expect(() => mintToken(supervisor, SECRET, { expiresIn: '31d' })).toThrow(InvalidTokenRequest);
+  });
+
   it('names every missing claim', () => {
     expect(refusal(() => verifyToken(hs256({ alg: 'HS256' }, { iat: 1 }), SECRET)).message).toBe(
       'token lacks the sub, unit, role, exp claims',

@@ -7,7 +7,13 @@
  *          "市政府办公厅四处"; Chinese text is kept exactly as signed
  *   role — one of 'supervisor' | 'unit' | 'auditor' | 'admin'
  *   iat, exp — issued-at and expiry (seconds since the epoch); a token
- *          without exp is refused, so no token lives for ever
+ *          without exp is refused, and one whose lifetime (exp − iat, or exp
+ *          from now) exceeds the maximum (DUBAN_TOKEN_MAX_LIFETIME, 30 days by
+ *          default) is refused too, so no token lives for ever
+ *
+ * The unit claim is checked here only as text; that it names a unit of the
+ * registry (and which id) is decided where the registry is known: the api's
+ * TokenService (see ./nest/token.service.ts) and `duban token`.
  *
  * Pure functions, no Nest: the api guard, the CLI and tests share them.
  */
@@ -15,6 +21,7 @@ import { createSecretKey, KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Actor, Role } from '@duban/domain/decider';
 import { ROLES } from '@duban/domain/decider';
+import { DEFAULT_TOKEN_MAX_LIFETIME_SECONDS, parseDurationSeconds } from '@duban/config/config';
 
 /** The only algorithm issued or accepted. */
 export const TOKEN_ALGORITHM = 'HS256' as const;
@@ -24,6 +31,9 @@ export const MIN_SECRET_LENGTH = 32;
 
 /** Lifetime of a token when the caller names none. */
 export const DEFAULT_TOKEN_LIFETIME = '12h';
+
+/** The longest lifetime accepted or minted when the caller names no maximum (DUBAN_TOKEN_MAX_LIFETIME's default). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = DEFAULT_TOKEN_MAX_LIFETIME_SECONDS;
 
 /** Why a presented token was refused. */
 export type InvalidTokenReason =
@@ -40,7 +50,11 @@ export type InvalidTokenReason =
   /** sub, unit, role or exp is absent */
   | 'missing-claim'
   /** a claim is present but unusable (unknown role, empty unit …) */
-  | 'bad-claim';
+  | 'bad-claim'
+  /** exp − iat, or exp from now, exceeds the maximum lifetime */
+  | 'lifetime-too-long'
+  /** the unit claim names no unit of the registry (see TokenService) */
+  | 'unknown-unit';
 
 /** A presented token cannot be trusted; `message` says why in plain words. */
 export class InvalidToken extends Error {
@@ -78,6 +92,8 @@ export interface MintOptions {
   expiresIn?: number | string;
   /** The issue time (tests); default now. */
   now?: Date;
+  /** The longest lifetime allowed, in seconds; default DEFAULT_MAX_TOKEN_LIFETIME_SECONDS. */
+  maxLifetimeSeconds?: number;
 }
 
 export interface VerifyOptions {
@@ -85,27 +101,21 @@ export interface VerifyOptions {
   now?: Date;
   /** Seconds of clock skew tolerated on exp/nbf; default 0. */
   clockToleranceSeconds?: number;
+  /** The longest lifetime accepted (exp − iat, and exp from now), in seconds; default DEFAULT_MAX_TOKEN_LIFETIME_SECONDS. */
+  maxLifetimeSeconds?: number;
 }
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
 /**
  * Parses a lifetime ("30m", "12h", "7d", "90s", "3600" or 3600) into whole
  * seconds; throws InvalidTokenRequest for anything else or for zero.
  */
 export function parseLifetime(value: number | string): number {
-  let seconds: number | undefined;
-  if (typeof value === 'number') {
-    seconds = Number.isInteger(value) ? value : undefined;
-  } else {
-    const m = /^\s*(\d{1,9})\s*([smhd]?)\s*$/i.exec(value);
-    if (m) seconds = Number(m[1]) * UNITS[(m[2] || 's').toLowerCase()];
-  }
-  if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds <= 0) {
+  const seconds = parseDurationSeconds(value);
+  if (seconds === null) {
     throw new InvalidTokenRequest(
       `lifetime ${JSON.stringify(value)} is not valid: use whole seconds or a number with s, m, h or d (e.g. 30m, 12h, 7d)`,
     );
@@ -159,6 +169,10 @@ export function mintToken(actor: Actor, secret: string, options: MintOptions = {
     throw new InvalidTokenRequest(`role ${JSON.stringify(role)} is not one of ${ROLES.join(', ')}`);
   }
   const lifetime = parseLifetime(options.expiresIn ?? DEFAULT_TOKEN_LIFETIME);
+  const max = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (lifetime > max) {
+    throw new InvalidTokenRequest(`lifetime ${JSON.stringify(options.expiresIn)} (${lifetime} s) is longer than the maximum ${max} s (DUBAN_TOKEN_MAX_LIFETIME)`);
+  }
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const claims: TokenClaims = { sub: userId, unit: unitId, role, iat, exp: iat + lifetime };
   return jwt.sign(claims, keyFor(secret), { algorithm: TOKEN_ALGORITHM });
@@ -236,7 +250,29 @@ export function verifyTokenWindow(token: string, secret: string, options: Verify
     throw new InvalidToken('malformed', 'token payload is not a JSON object');
   }
   const actor = actorFromClaims(payload);
+  const nowSeconds = (options.now ?? new Date()).getTime() / 1000;
+  requireBoundedLifetime(payload, nowSeconds, options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
   return { actor, expMs: (payload.exp as number) * 1000, nbfMs: typeof payload.nbf === 'number' ? payload.nbf * 1000 : 0 };
+}
+
+/**
+ * A token may not live longer than the maximum: neither as issued (exp − iat)
+ * nor from now (exp − now, which also covers a token without iat or with an
+ * iat set in the past to make exp − iat look short). exp 1e300 is refused here.
+ */
+function requireBoundedLifetime(payload: Record<string, unknown>, nowSeconds: number, maxSeconds: number): void {
+  const exp = payload.exp as number; // a finite number: checked by actorFromClaims
+  if (payload.iat !== undefined && (typeof payload.iat !== 'number' || !Number.isFinite(payload.iat))) {
+    throw new InvalidToken('bad-claim', 'token iat claim must be a number');
+  }
+  const issued = typeof payload.iat === 'number' ? exp - payload.iat : 0;
+  const remaining = exp - nowSeconds;
+  if (issued > maxSeconds || remaining > maxSeconds) {
+    throw new InvalidToken(
+      'lifetime-too-long',
+      `token lifetime is longer than the maximum of ${maxSeconds} s (DUBAN_TOKEN_MAX_LIFETIME): mint a shorter-lived token`,
+    );
+  }
 }
 
 /** Reads sub/unit/role/exp from a verified payload (exact text, no normalisation). */

@@ -21,6 +21,8 @@ export interface AppConfig {
   sealIntervalSeconds: number;
   /** A working-day calendar JSON replacing the shipped one (e.g. with next year's notice); null = shipped. */
   calendarFile: string | null;
+  /** The longest a bearer token may live (exp − iat, and exp − now), in seconds: longer tokens are refused and not minted. */
+  tokenMaxLifetimeSeconds: number;
 }
 
 export interface ConfigVariable {
@@ -39,8 +41,32 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DUBAN_SQLITE_SYNCHRONOUS', default: 'FULL', meaning: 'FULL: an acknowledged append survives power loss; NORMAL: faster, survives a process crash but may lose the last commits on power loss' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level: fatal, error, warn, info, debug, trace, silent' },
   { name: 'DUBAN_SEAL_INTERVAL_SECONDS', default: '300', meaning: 'worker: how often to seal the KurrentDB hash chains (0 = never)' },
+  { name: 'DUBAN_TOKEN_MAX_LIFETIME', default: '30d', meaning: 'the longest a bearer token may live (exp − iat, and exp from now): seconds, or a number with s, m, h or d; longer tokens get 401 and `duban token` will not mint them' },
   { name: 'DUBAN_CALENDAR_FILE', default: '(unset: the shipped official calendar 2019–2026)', meaning: "a working-day calendar JSON in the shipped file's format, e.g. with the next year's State Council notice" },
 ];
+
+/** DUBAN_TOKEN_MAX_LIFETIME when unset: 30 days. */
+export const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 30 * 86400;
+/** No configuration may let a token live longer than a year (and a day): a leaked token must die. */
+const MAX_TOKEN_LIFETIME_CEILING_SECONDS = 366 * 86400;
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/**
+ * "90s", "30m", "12h", "7d" or "3600" (seconds) as whole seconds; null for
+ * anything else or zero. Shared by the configuration and the token lifetimes
+ * (@duban/access parseLifetime), so both read a lifetime the same way.
+ */
+export function parseDurationSeconds(value: number | string): number | null {
+  let seconds: number | undefined;
+  if (typeof value === 'number') {
+    seconds = Number.isInteger(value) ? value : undefined;
+  } else {
+    const m = /^\s*(\d{1,9})\s*([smhd]?)\s*$/i.exec(value);
+    if (m) seconds = Number(m[1]) * DURATION_UNITS[(m[2] || 's').toLowerCase()]!;
+  }
+  return seconds === undefined || !Number.isSafeInteger(seconds) || seconds <= 0 ? null : seconds;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -83,6 +109,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return v;
   };
 
+  const lifetime = (name: string, fallback: number): number => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const seconds = parseDurationSeconds(v);
+    if (seconds === null || seconds > MAX_TOKEN_LIFETIME_CEILING_SECONDS) {
+      problems.push(`${name}=${JSON.stringify(v)} must be a lifetime from 1s to 366d: whole seconds or a number with s, m, h or d (e.g. 12h, 30d)`);
+      return fallback;
+    }
+    return seconds;
+  };
+
   const jwt = value('JWT_SECRET') ?? null;
   if (jwt !== null && jwt.length < 32) problems.push('JWT_SECRET must be at least 32 characters long');
 
@@ -96,6 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     sealIntervalSeconds: integer('DUBAN_SEAL_INTERVAL_SECONDS', 300, 0, 86400),
     calendarFile: value('DUBAN_CALENDAR_FILE') ? resolve(value('DUBAN_CALENDAR_FILE')!) : null,
+    tokenMaxLifetimeSeconds: lifetime('DUBAN_TOKEN_MAX_LIFETIME', DEFAULT_TOKEN_MAX_LIFETIME_SECONDS),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

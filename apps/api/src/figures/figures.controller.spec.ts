@@ -12,7 +12,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AccessModule, mintToken } from '@duban/access';
+import { ACCESS_UNIT_REGISTRY, AccessModule, mintToken } from '@duban/access';
+import { UnitRegistry } from '@duban/domain/units';
 import { APP_CONFIG, loadConfig } from '@duban/config';
 import type { AppConfig } from '@duban/config';
 import type { Actor } from '@duban/domain/decider';
@@ -44,7 +45,11 @@ const JUNE = 'period=month&year=2021&index=6';
 
 function configModule(config: AppConfig) {
   @Global()
-  @Module({ providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] })
+  @Module({
+    // tokens name units of the registry: the seeded one stands in for the api's UnitsService
+    providers: [{ provide: APP_CONFIG, useValue: config }, { provide: ACCESS_UNIT_REGISTRY, useValue: { current: UnitRegistry.seeded() } }],
+    exports: [APP_CONFIG, ACCESS_UNIT_REGISTRY],
+  })
   class TestConfigModule {}
   return TestConfigModule;
 }

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, jwtSecret } from '@duban/config';
 import type { AppConfig } from '@duban/config';
 import { assertUsableSecret } from '../tokens';
-import { ACCESS_SECRET } from './access.constants';
+import { ACCESS_MAX_LIFETIME, ACCESS_SECRET } from './access.constants';
 import { AccessGuard } from './access.guard';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { RolesGuard } from './roles.guard';
@@ -22,7 +22,12 @@ import { TokenService } from './token.service';
  *
  * The secret is jwtSecret(APP_CONFIG), read once when the module starts; a
  * secret under 32 characters stops the start. It needs APP_CONFIG, i.e.
- * DubanConfigModule (global) imported by the application.
+ * DubanConfigModule (global) imported by the application. The maximum token
+ * lifetime is config.tokenMaxLifetimeSeconds (DUBAN_TOKEN_MAX_LIFETIME).
+ *
+ * The host must also provide ACCESS_UNIT_REGISTRY (the api's UnitsModule does):
+ * a token's unit is resolved to a registry id when the request is
+ * authenticated, and a unit the registry does not know is a 401.
  */
 @Global()
 @Module({
@@ -36,6 +41,7 @@ import { TokenService } from './token.service';
         return secret;
       },
     },
+    { provide: ACCESS_MAX_LIFETIME, inject: [APP_CONFIG], useFactory: (config: AppConfig): number => config.tokenMaxLifetimeSeconds },
     TokenService,
     BearerAuthGuard,
     RolesGuard,

@@ -8,7 +8,7 @@ import { taskDecider, TaskCommand, TaskState } from '@duban/domain/task';
 import type { Decider, DomainEvent } from '@duban/domain/decider';
 import { CommandExecutor, CommandResult, fold, StreamNotFound } from '../command-executor';
 import { issueStream, taskStream } from '../streams';
-import { requireKnownUnits, UnitDirectory, unitsOfTaskCommand } from '../units';
+import { resolveIssueUnits, resolveTaskUnits, UnitResolver } from '../units';
 import { ExecuteIssueCommand, ExecuteTaskCommand, GetHistoryQuery, GetIssueQuery, GetTaskQuery, LoadedItem } from './messages';
 
 export const UNIT_DIRECTORY = Symbol('UNIT_DIRECTORY');
@@ -19,13 +19,13 @@ export class TaskCommandHandler implements ICommandHandler<ExecuteTaskCommand> {
   private readonly executor: CommandExecutor;
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
-    @Inject(UNIT_DIRECTORY) private readonly units: UnitDirectory,
+    @Inject(UNIT_DIRECTORY) private readonly units: UnitResolver,
   ) {
     this.executor = new CommandExecutor(store);
   }
 
-  execute({ command, envelope, ifMatch }: ExecuteTaskCommand): Promise<CommandResult<TaskState>> {
-    requireKnownUnits(this.units, unitsOfTaskCommand(command));
+  execute({ command: written, envelope, ifMatch }: ExecuteTaskCommand): Promise<CommandResult<TaskState>> {
+    const command = resolveTaskUnits(this.units, written); // unit names → registry ids (422 UnknownUnits) before deciding
     return this.executor.execute(taskDecider, taskStream(command.data.taskId), command, envelope, {
       creates: command.type === 'RegisterTask',
       ifMatch,
@@ -38,15 +38,14 @@ export class IssueCommandHandler implements ICommandHandler<ExecuteIssueCommand>
   private readonly executor: CommandExecutor;
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
-    @Inject(UNIT_DIRECTORY) private readonly units: UnitDirectory,
+    @Inject(UNIT_DIRECTORY) private readonly units: UnitResolver,
     @Inject(WORKING_CALENDAR) private readonly calendar: WorkingCalendar,
   ) {
     this.executor = new CommandExecutor(store);
   }
 
-  execute({ command, envelope, ifMatch }: ExecuteIssueCommand): Promise<CommandResult<IssueState>> {
-    if (command.type === 'ReportIssue') requireKnownUnits(this.units, [command.data.reportingUnit]);
-    if (command.type === 'AssignIssue') requireKnownUnits(this.units, [command.data.unitId]);
+  execute({ command: written, envelope, ifMatch }: ExecuteIssueCommand): Promise<CommandResult<IssueState>> {
+    const command = resolveIssueUnits(this.units, written); // unit names → registry ids (422 UnknownUnits) before deciding
     const complete = (state: IssueState): IssueCommand => {
       if (command.type !== 'AssignIssue' || command.data.deadline) return command as IssueCommand;
       // 交办 without a deadline: the default for the issue's urgency, in working days

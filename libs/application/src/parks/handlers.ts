@@ -11,7 +11,7 @@ import { CommandExecutor, CommandResult, fold, StreamNotFound } from '../command
 import type { LoadedItem } from '../nest/messages';
 import { UNIT_DIRECTORY } from '../nest/handlers';
 import { issueStream } from '../streams';
-import { requireKnownUnits, UnitDirectory } from '../units';
+import { resolveParkUnits, resolveTargetUnits, UnitResolver } from '../units';
 import { MonthlyReportSuperseded } from './errors';
 import { ExecuteParkCommand, ExecuteTargetCommand, GetParkFindingsQuery, GetParkQuery, GetTargetQuery, ParkFindings } from './messages';
 import { parkStream, targetStream } from './streams';
@@ -19,27 +19,18 @@ import { parkStream, targetStream } from './streams';
 /** The rule policy (relaxed sizes, tax threshold reading …) used by the findings query and the rules processor. */
 export const PARK_RULE_POLICY = Symbol('PARK_RULE_POLICY');
 
-/** Units a park command names, checked against the registry before deciding (the decider then checks it is one of the 16). */
-function unitsOfPark(c: ParkCommand): Array<string | undefined> {
-  return c.type === 'RegisterPark' ? [c.data.district] : [];
-}
-
-function unitsOfTarget(c: TargetCommand): Array<string | undefined> {
-  return c.type === 'SetTarget' ? [c.data.unitId] : [];
-}
-
 @CommandHandler(ExecuteParkCommand)
 export class ParkCommandHandler implements ICommandHandler<ExecuteParkCommand> {
   private readonly executor: CommandExecutor;
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
-    @Inject(UNIT_DIRECTORY) private readonly units: UnitDirectory,
+    @Inject(UNIT_DIRECTORY) private readonly units: UnitResolver,
   ) {
     this.executor = new CommandExecutor(store);
   }
 
-  execute({ command, envelope, ifMatch, options }: ExecuteParkCommand): Promise<CommandResult<ParkState>> {
-    requireKnownUnits(this.units, unitsOfPark(command));
+  execute({ command: written, envelope, ifMatch, options }: ExecuteParkCommand): Promise<CommandResult<ParkState>> {
+    const command = resolveParkUnits(this.units, written); // the district's name → its registry id (422 UnknownUnits)
     const expected = options.correctsReportId;
     const complete = (state: ParkState): ParkCommand => {
       // the report named by the caller must still be the month's current one (checked with the state the correction is decided on)
@@ -61,13 +52,13 @@ export class TargetCommandHandler implements ICommandHandler<ExecuteTargetComman
   private readonly executor: CommandExecutor;
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
-    @Inject(UNIT_DIRECTORY) private readonly units: UnitDirectory,
+    @Inject(UNIT_DIRECTORY) private readonly units: UnitResolver,
   ) {
     this.executor = new CommandExecutor(store);
   }
 
-  execute({ command, envelope, ifMatch }: ExecuteTargetCommand): Promise<CommandResult<TargetState>> {
-    requireKnownUnits(this.units, unitsOfTarget(command));
+  execute({ command: written, envelope, ifMatch }: ExecuteTargetCommand): Promise<CommandResult<TargetState>> {
+    const command = resolveTargetUnits(this.units, written); // the unit's name → its registry id (422 UnknownUnits)
     return this.executor.execute(targetDecider, targetStream(command.data.targetId), command, envelope, {
       creates: command.type === 'SetTarget',
       ifMatch,

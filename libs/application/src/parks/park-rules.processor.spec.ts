@@ -68,7 +68,7 @@ function world(): World {
   let tick = Date.parse('2021-06-01T09:00:00+08:00');
   const store = new SqliteEventStore({ file: join(dir, 'duban.db'), clock: () => new Date((tick += 60_000)), pollIntervalMs: 20 });
   const registry = UnitRegistry.seeded();
-  const units = { has: (id: string) => registry.has(id) };
+  const units = registry; // resolves names to ids, as the api's UNIT_DIRECTORY does
   const issues = new IssueCommandHandler(store, units, officialCalendar);
   const parks = new ParkCommandHandler(store, units);
   const targets = new TargetCommandHandler(store, units);

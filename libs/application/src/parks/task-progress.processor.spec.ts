@@ -51,7 +51,7 @@ function world() {
   const dir = mkdtempSync(join(tmpdir(), 'duban-task-progress-'));
   const store = new SqliteEventStore({ file: join(dir, 'duban.db'), pollIntervalMs: 20 });
   const registry = UnitRegistry.seeded();
-  const units = { has: (id: string) => registry.has(id) };
+  const units = registry; // resolves names to ids, as the api's UNIT_DIRECTORY does
   const tasks = new TaskCommandHandler(store, units);
   const targets = new TargetCommandHandler(store, units);
   const sent: ExecuteTargetCommand[] = [];
@@ -245,7 +245,7 @@ describe('TaskProgressProcessor', () => {
     await w.openTask([AIRPORT]);
     let failing = true;
     const db = openProcessorDatabase(join(w.dir, 'processors.db'));
-    const targets = new TargetCommandHandler(w.store, { has: () => true });
+    const targets = new TargetCommandHandler(w.store, { resolve: (name: string) => ({ unitId: name }) });
     const processor = new TaskProgressProcessor({
       store: w.store,
       db,
