@@ -9,6 +9,7 @@ import { describeEventStore } from '@duban/eventstore';
 import { eventStoreSettings } from '@duban/eventstore/nest/event-store.module';
 import { AppModule } from './app.module';
 import { installBigIntJson } from './common/bigint-json';
+import { answerClientErrorsAsJson } from './common/client-errors';
 import { limitBodyDepth, requireJsonBody } from './common/json-body';
 import { requestLog } from './common/request-log';
 
@@ -23,6 +24,8 @@ export async function createApi(): Promise<NestExpressApplication> {
   // abortOnError: false — a failed start throws to the caller (which names the cause) instead of exiting inside Nest
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
+  // headers over Node's limit (431) and malformed requests get a JSON body too, not an empty one
+  answerClientErrorsAsJson(app.getHttpServer());
   // one line per request (id, method, url, status, time) through the root logger
   app.use(requestLog(() => PinoLogger.root));
   // a body that is not JSON is refused (415) rather than skipped by the parser and seen as empty
