@@ -10,6 +10,8 @@ import { eventStoreSettings } from '@duban/eventstore/nest/event-store.module';
 import { AppModule } from './app.module';
 import { installBigIntJson } from './common/bigint-json';
 import { answerClientErrorsAsJson } from './common/client-errors';
+import { integrityGate } from './common/integrity-gate';
+import { IntegrityMonitor } from './health/integrity.monitor';
 import { limitBodyDepth, requireJsonBody } from './common/json-body';
 import { requestLog } from './common/request-log';
 
@@ -28,6 +30,8 @@ export async function createApi(): Promise<NestExpressApplication> {
   answerClientErrorsAsJson(app.getHttpServer());
   // one line per request (id, method, url, status, time) through the root logger
   app.use(requestLog(() => PinoLogger.root));
+  // a log that failed verification: reads marked, writes refused (503 naming the first bad event)
+  app.use(integrityGate(app.get(IntegrityMonitor)));
   // a body that is not JSON is refused (415) rather than skipped by the parser and seen as empty
   app.use(requireJsonBody);
   // bodies over 256 KB are refused with 413 before any handler runs

@@ -21,6 +21,8 @@ export interface AppConfig {
   sealIntervalSeconds: number;
   /** A working-day calendar JSON replacing the shipped one (e.g. with next year's notice); null = shipped. */
   calendarFile: string | null;
+  /** How often the api verifies the hash chains past its last verified head, in seconds (0 = only at start). */
+  verifyIntervalSeconds: number;
 }
 
 export interface ConfigVariable {
@@ -39,6 +41,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DUBAN_SQLITE_SYNCHRONOUS', default: 'FULL', meaning: 'FULL: an acknowledged append survives power loss; NORMAL: faster, survives a process crash but may lose the last commits on power loss' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level: fatal, error, warn, info, debug, trace, silent' },
   { name: 'DUBAN_SEAL_INTERVAL_SECONDS', default: '300', meaning: 'worker: how often to seal the KurrentDB hash chains (0 = never)' },
+  { name: 'DUBAN_VERIFY_INTERVAL_SECONDS', default: '60', meaning: 'api: how often to verify the hash chains of the events written since the last verified head (0 = only at start); a break makes /ready 503 and refuses writes' },
   { name: 'DUBAN_CALENDAR_FILE', default: '(unset: the shipped official calendar 2019–2026)', meaning: "a working-day calendar JSON in the shipped file's format, e.g. with the next year's State Council notice" },
 ];
 
@@ -96,6 +99,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     sealIntervalSeconds: integer('DUBAN_SEAL_INTERVAL_SECONDS', 300, 0, 86400),
     calendarFile: value('DUBAN_CALENDAR_FILE') ? resolve(value('DUBAN_CALENDAR_FILE')!) : null,
+    verifyIntervalSeconds: integer('DUBAN_VERIFY_INTERVAL_SECONDS', 60, 0, 86400),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
