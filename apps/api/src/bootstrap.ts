@@ -10,6 +10,7 @@ import { eventStoreSettings } from '@duban/eventstore/nest/event-store.module';
 import { AppModule } from './app.module';
 import { installBigIntJson } from './common/bigint-json';
 import { answerClientErrorsAsJson } from './common/client-errors';
+import { attachIdempotencyKeys, IdempotencyKeys } from './common/idempotency-keys';
 import { integrityGate } from './common/integrity-gate';
 import { IntegrityMonitor } from './health/integrity.monitor';
 import { limitBodyDepth, requireJsonBody } from './common/json-body';
@@ -32,6 +33,8 @@ export async function createApi(): Promise<NestExpressApplication> {
   app.use(requestLog(() => PinoLogger.root));
   // a log that failed verification: reads marked, writes refused (503 naming the first bad event)
   app.use(integrityGate(app.get(IntegrityMonitor)));
+  // an Idempotency-Key belongs to the first request that used it (see envelopeFrom)
+  app.use(attachIdempotencyKeys(app.get(IdempotencyKeys)));
   // a body that is not JSON is refused (415) rather than skipped by the parser and seen as empty
   app.use(requireJsonBody);
   // bodies over 256 KB are refused with 413 before any handler runs
