@@ -139,7 +139,11 @@ describe('group members set by an admin (各产业集聚区, example 03)', () =>
   });
 
   it('a retried PUT (same Idempotency-Key) is replayed; the same units again write nothing', async () => {
-    const again = await put(MEMBERS_PATH, 'admin').set('Idempotency-Key', 'clusters-2019').send({ members: HOSTS }).expect(200);
+    // a retry is the same request (the same body): the same key with another body is a 422 IdempotencyKeyReused
+    const again = await put(MEMBERS_PATH, 'admin')
+      .set('Idempotency-Key', 'clusters-2019')
+      .send({ members: ['郑州高新技术产业开发区管理委员会', ...HOSTS.slice(1)], note: '测试：产业集聚区所在的开发区、县市' })
+      .expect(200);
     expect(again.body).toMatchObject({ version: 0, replayed: true, events: ['unit.group_members_set.v1'] });
     expect(again.headers['idempotent-replayed']).toBe('true');
     const same = await put(MEMBERS_PATH, 'admin').send({ members: [...HOSTS].reverse() }).expect(200);

@@ -8,6 +8,7 @@ import { EventStoreModule } from '@duban/eventstore/nest/event-store.module';
 import { ProjectionsModule } from '@duban/projections';
 import { AuditController } from './audit/audit.controller';
 import { HttpErrorsFilter } from './common/http-errors.filter';
+import { IdempotencyModule } from './common/idempotency-keys';
 import { FiguresController } from './figures/figures.controller';
 import { HealthModule } from './health/health.module';
 import { IssuesController } from './issues/issues.controller';
@@ -40,6 +41,7 @@ import { UnitsModule } from './units/units.module';
     ParksModule,
     ImportsModule,
     HealthModule,
+    IdempotencyModule,
   ],
   controllers: [TasksController, IssuesController, ItemsController, LedgerController, FiguresController, AuditController],
   providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],

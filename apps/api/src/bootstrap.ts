@@ -9,6 +9,10 @@ import { describeEventStore } from '@duban/eventstore';
 import { eventStoreSettings } from '@duban/eventstore/nest/event-store.module';
 import { AppModule } from './app.module';
 import { installBigIntJson } from './common/bigint-json';
+import { answerClientErrorsAsJson } from './common/client-errors';
+import { attachIdempotencyKeys, IdempotencyKeys } from './common/idempotency-keys';
+import { integrityGate } from './common/integrity-gate';
+import { IntegrityMonitor } from './health/integrity.monitor';
 import { limitBodyDepth, requireJsonBody } from './common/json-body';
 import { requestLog } from './common/request-log';
 
@@ -23,8 +27,14 @@ export async function createApi(): Promise<NestExpressApplication> {
   // abortOnError: false — a failed start throws to the caller (which names the cause) instead of exiting inside Nest
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
+  // headers over Node's limit (431) and malformed requests get a JSON body too, not an empty one
+  answerClientErrorsAsJson(app.getHttpServer());
   // one line per request (id, method, url, status, time) through the root logger
   app.use(requestLog(() => PinoLogger.root));
+  // a log that failed verification: reads marked, writes refused (503 naming the first bad event)
+  app.use(integrityGate(app.get(IntegrityMonitor)));
+  // an Idempotency-Key belongs to the first request that used it (see envelopeFrom)
+  app.use(attachIdempotencyKeys(app.get(IdempotencyKeys)));
   // a body that is not JSON is refused (415) rather than skipped by the parser and seen as empty
   app.use(requireJsonBody);
   // bodies over 256 KB are refused with 413 before any handler runs

@@ -28,7 +28,8 @@ export function buildCli(): Command {
     .command('verify')
     .description('walk the event store and check every hash chain; exit 0 when intact, 1 naming the first altered, removed or reordered event')
     .option('--json', 'print the report as one JSON object')
-    .action(async (opts: { json?: boolean }) => {
+    .option('--anchor <hash@position>', 'also check that the log up to the position still produces this head hash (an anchor printed by an earlier verify)')
+    .action(async (opts: { json?: boolean; anchor?: string }) => {
       process.exitCode = await verifyCommand(opts);
     });
 

@@ -23,6 +23,8 @@ export interface AppConfig {
   calendarFile: string | null;
   /** The longest a bearer token may live (exp − iat, and exp − now), in seconds: longer tokens are refused and not minted. */
   tokenMaxLifetimeSeconds: number;
+  /** How often the api verifies the hash chains past its last verified head, in seconds (0 = only at start). */
+  verifyIntervalSeconds: number;
 }
 
 export interface ConfigVariable {
@@ -42,6 +44,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level: fatal, error, warn, info, debug, trace, silent' },
   { name: 'DUBAN_SEAL_INTERVAL_SECONDS', default: '300', meaning: 'worker: how often to seal the KurrentDB hash chains (0 = never)' },
   { name: 'DUBAN_TOKEN_MAX_LIFETIME', default: '30d', meaning: 'the longest a bearer token may live (exp − iat, and exp from now): seconds, or a number with s, m, h or d; longer tokens get 401 and `duban token` will not mint them' },
+  { name: 'DUBAN_VERIFY_INTERVAL_SECONDS', default: '60', meaning: 'api: how often to verify the hash chains of the events written since the last verified head (0 = only at start); a break makes /ready 503 and refuses writes' },
   { name: 'DUBAN_CALENDAR_FILE', default: '(unset: the shipped official calendar 2019–2026)', meaning: "a working-day calendar JSON in the shipped file's format, e.g. with the next year's State Council notice" },
 ];
 
@@ -134,6 +137,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sealIntervalSeconds: integer('DUBAN_SEAL_INTERVAL_SECONDS', 300, 0, 86400),
     calendarFile: value('DUBAN_CALENDAR_FILE') ? resolve(value('DUBAN_CALENDAR_FILE')!) : null,
     tokenMaxLifetimeSeconds: lifetime('DUBAN_TOKEN_MAX_LIFETIME', DEFAULT_TOKEN_MAX_LIFETIME_SECONDS),
+    verifyIntervalSeconds: integer('DUBAN_VERIFY_INTERVAL_SECONDS', 60, 0, 86400),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -123,18 +123,43 @@ export interface VerifyFailure {
   detail: string;
 }
 
+/**
+ * A point of the global log and its head hash: the running hash over every
+ * event in global order up to and including the one at `position`
+ * (chain.ts globalHash, starting from GENESIS). Printed `<hash>@<position>`,
+ * it is the anchor an auditor keeps outside the system.
+ */
+export interface LogHead {
+  position: bigint;
+  hash: string;
+}
+
 export interface VerifyReport {
   ok: boolean;
+  /** Events checked by this walk (after `from` when it was given). */
   eventsChecked: number;
   streamsChecked: number;
-  /** Hash of the last event in global order (the value an auditor keeps outside the system). */
-  head: { position: bigint; hash: string } | null;
+  /** The head hash of the last event verified (the value an auditor keeps outside the system). */
+  head: LogHead | null;
+  /** With `anchorAt`: the head hash at the last event at or before that position (null: none verified there). */
+  anchor?: LogHead | null;
   failure?: VerifyFailure;
 }
 
 export interface VerifyOptions {
   /** Called every few thousand events so long walks can show progress. */
   onProgress?: (checked: number, total: number | null) => void;
+  /**
+   * Resume after a head verified earlier: the event at `from.position` must
+   * still carry that head hash (a log now shorter than it, or rewritten up to
+   * it, fails), and only the events after it are walked. Adapters without a
+   * stored global chain ignore it and walk everything.
+   */
+  from?: LogHead;
+  /** Also report the head hash at this position (see `anchor`), e.g. to compare with a published anchor. */
+  anchorAt?: bigint;
+  /** Ends a long walk early (between pages); verify() then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface EventStore {

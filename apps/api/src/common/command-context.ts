@@ -4,6 +4,8 @@ import type { Request } from 'express';
 import type { Actor } from '@duban/domain/decider';
 import { isIsoInstant } from '@duban/domain/decider';
 import type { CommandEnvelope } from '@duban/application';
+import { canonicalJson } from '@duban/eventstore';
+import { idempotencyKeysOf } from './idempotency-keys';
 import { requestIdOf } from './request-log';
 
 /** How far in the past an effective time may lie before it counts as back-dating (clock skew, slow clients). */
@@ -15,6 +17,10 @@ const FUTURE_TOLERANCE_MS = 60_000;
  * The envelope of a command received over HTTP. `Idempotency-Key` becomes the
  * command id (scoped to the user, so two users' keys never collide): a retried
  * POST finds its own events in the stream and gets the first answer back.
+ * The key belongs to the first request that used it (method, path and body):
+ * the same key with another request is a 422 `IdempotencyKeyReused`, checked
+ * here — after the body passed validation, before anything is decided — so it
+ * holds even when the other request would write to another stream.
  */
 export function envelopeFrom(req: Request, actor: Actor, now: Date): CommandEnvelope {
   const key = header(req, 'idempotency-key');
@@ -26,13 +32,39 @@ export function envelopeFrom(req: Request, actor: Actor, now: Date): CommandEnve
     throw new BadRequestException('X-Correlation-Id must be 1 to 200 characters');
   }
   const requestId = requestIdOf(req);
+  const commandId = key ? `idem:${sha(`${actor.userId}\u0000${key}`)}` : randomUUID();
+  if (key) bindKeyToRequest(req, key, commandId, now);
   return {
-    commandId: key ? `idem:${sha(`${actor.userId}\u0000${key}`)}` : randomUUID(),
+    commandId,
     correlationId: correlation ?? requestId,
     causationId: requestId,
     actor,
     receivedAt: now.toISOString(),
   };
+}
+
+/**
+ * Refuses a key already bound to another request. The request is hashed as
+ * canonical JSON of [method, path with query, parsed body with sorted keys]: a
+ * retry that re-serialises the same body (other whitespace, other key order)
+ * is the same request; a changed value, path or method is not.
+ */
+function bindKeyToRequest(req: Request, key: string, commandId: string, now: Date): void {
+  const keys = idempotencyKeysOf(req);
+  if (!keys) return; // an app without the key table (none today): replay by command id only
+  const path = req.originalUrl;
+  const requestHash = sha(canonicalJson([req.method, path, req.body ?? null]));
+  const first = keys.claim(commandId, { requestHash, method: req.method, path }, now);
+  if (first === null) return;
+  const sameTarget = first.method === req.method && first.path === path;
+  throw new UnprocessableEntityException({
+    message:
+      `Idempotency-Key ${JSON.stringify(key)} was first used for another request (${first.method} ${first.path}` +
+      `${sameTarget ? ' with another body' : ''}); a new request needs a new key`,
+    refusal: 'IdempotencyKeyReused',
+    idempotencyKey: key,
+    firstUsedFor: `${first.method} ${first.path}`,
+  });
 }
 
 /** An id for a new item, stable across retries of the same command. */

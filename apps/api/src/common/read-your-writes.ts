@@ -1,4 +1,4 @@
-import { ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, ServiceUnavailableException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { MAX_GLOBAL_POSITION as MAX_POSITION } from '@duban/eventstore';
@@ -31,7 +31,7 @@ export function IsGlobalPosition(field: string): PropertyDecorator {
 export class ReadPositionDto {
   @ApiPropertyOptional({
     description:
-      'Read-your-writes: the global position a command returned; the query waits (at most 2 s) until the read models it reads have reached it (503 otherwise)',
+      'Read-your-writes: the global position a command returned; the query waits (at most 2 s) until the read models it reads have reached it (503 otherwise). A position beyond the head of the log is a 400 naming the head.',
     example: '42',
   })
   @IsOptional()
@@ -68,7 +68,9 @@ export async function tryReachPosition(
 /**
  * Read-your-writes: when `minPosition` is given, waits (at most 2 s) for the
  * read models (or `projections`) to reach it; a timeout is a 503 naming the
- * lagging projections. Nothing to wait for without `minPosition`.
+ * lagging projections. A position beyond the head of the log is a 400 at
+ * once: no write has returned it, so waiting could only end in the 503.
+ * Nothing to wait for without `minPosition`.
  */
 export async function reachPosition(
   runner: ProjectionRunner,
@@ -76,8 +78,28 @@ export async function reachPosition(
   options: ReachOptions = {},
 ): Promise<void> {
   if (minPosition === undefined) return;
+  const head = await headBelow(runner, BigInt(minPosition), options.projections);
+  if (head !== null) {
+    throw new BadRequestException({
+      message: `minPosition ${minPosition} lies beyond the head of the event log (position ${head}): no write has returned it`,
+      head: head.toString(),
+    });
+  }
   const reached = await tryReachPosition(runner, minPosition, options);
   if (reached === true) return;
   const subject = options.readModel === undefined ? 'the read models have' : `${options.readModel} has`;
   throw new ServiceUnavailableException(`${subject} not reached position ${minPosition} within 2 s: ${reached.message}`);
+}
+
+/**
+ * The head of the log when `position` lies beyond it, else null. Cheap when the
+ * read models have already reached the position (no scan); otherwise one head
+ * scan, trusted only when exact (a scan that hit its budget proves nothing).
+ */
+async function headBelow(runner: ProjectionRunner, position: bigint, projections: readonly string[] | undefined): Promise<bigint | null> {
+  const relevant = runner.status().filter((s) => projections === undefined || projections.includes(s.name));
+  if (relevant.length > 0 && relevant.every((s) => s.checkpoint >= position)) return null;
+  const [lag] = await runner.lag();
+  if (lag === undefined || !lag.exact || position <= lag.head) return null;
+  return lag.head;
 }

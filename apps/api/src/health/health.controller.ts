@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '@duban/access';
+import { IntegrityHealthIndicator } from './integrity.health';
 import { ProcessorsHealthIndicator } from './processors.health';
 import { ProjectionsHealthIndicator } from './projections.health';
 import { EventStoreHealthIndicator } from './store.health';
@@ -15,19 +16,28 @@ export class HealthController {
     private readonly store: EventStoreHealthIndicator,
     private readonly projections: ProjectionsHealthIndicator,
     private readonly processors: ProcessorsHealthIndicator,
+    private readonly integrity: IntegrityHealthIndicator,
   ) {}
 
-  /** Liveness: the process answers. */
+  /** Liveness: the process answers (and says how the hash chains stand, without failing on them). */
   @Get('health')
   @HealthCheck()
   live() {
-    return this.health.check([]);
+    return this.health.check([() => this.integrity.live()]);
   }
 
-  /** Readiness: the event store is reachable and no projection or processor has failed (503 otherwise); shows each projection's lag and each processor's position. */
+  /**
+   * Readiness: the event store is reachable, its hash chains verified, every projection and processor running
+   * (503 otherwise); shows each projection's lag, each processor's position and the first bad event of a broken chain.
+   */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.store.check(), () => this.projections.check(), () => this.processors.check()]);
+    return this.health.check([
+      () => this.store.check(),
+      () => this.integrity.ready(),
+      () => this.projections.check(),
+      () => this.processors.check(),
+    ]);
   }
 }

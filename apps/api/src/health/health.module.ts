@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
+import { IntegrityHealthIndicator } from './integrity.health';
+import { IntegrityMonitor } from './integrity.monitor';
 import { MetricsController } from './metrics.controller';
 import { ProcessorsHealthIndicator } from './processors.health';
 import { ProjectionsHealthIndicator } from './projections.health';
@@ -9,6 +11,7 @@ import { EventStoreHealthIndicator } from './store.health';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, MetricsController],
-  providers: [EventStoreHealthIndicator, ProjectionsHealthIndicator, ProcessorsHealthIndicator],
+  providers: [EventStoreHealthIndicator, ProjectionsHealthIndicator, ProcessorsHealthIndicator, IntegrityMonitor, IntegrityHealthIndicator],
+  exports: [IntegrityMonitor],
 })
 export class HealthModule {}

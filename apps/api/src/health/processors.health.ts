@@ -6,8 +6,9 @@ import { ParkRulesProcessor, TaskProgressProcessor } from '@duban/application/pa
 
 /**
  * The processors (park rules, task progress → targets) on /ready and
- * /metrics. A processor held at an event (state 'failed', retrying) marks the
- * api not ready: findings or target progress are waiting on the cause.
+ * /metrics. A processor that is not running marks the api not ready: held at
+ * an event (state 'failed', retrying), findings or target progress wait on the
+ * cause; stopped, they wait on nothing at all.
  * Looked up without importing their module, so health does not depend on
  * parks: an app without ParksModule simply has no processors here.
  */
@@ -34,6 +35,6 @@ export class ProcessorsHealthIndicator {
     const status = this.indicator.check(key);
     const all = this.statuses();
     const details = Object.fromEntries(all.map((s) => [s.name, { state: s.state, position: s.position, failures: s.failures, lastError: s.lastError }]));
-    return all.some((s) => s.state === 'failed') ? status.down(details) : status.up(details);
+    return all.some((s) => s.state !== 'running') ? status.down(details) : status.up(details);
   }
 }

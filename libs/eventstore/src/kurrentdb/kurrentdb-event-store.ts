@@ -928,18 +928,23 @@ export class KurrentDbEventStore implements EventStore {
       from = page[page.length - 1].streamVersion + 1n;
     }
     const verifier = new ChainVerifier(sealedHeads(seals));
+    // `from` is ignored: there is no stored global chain to resume from, so every walk is complete
+    let anchor: VerifyReport['head'] = null;
+    const withAnchor = (r: VerifyReport): VerifyReport => (options.anchorAt === undefined ? r : { ...r, anchor });
     let reported = 0;
     for await (const e of this.walk(START, CHAINED_STREAMS)) {
       const failure = verifier.check(e);
-      if (failure) return verifier.report(failure);
+      if (failure) return withAnchor(verifier.report(failure));
+      if (options.anchorAt !== undefined && e.globalPosition <= options.anchorAt) anchor = verifier.report().head;
       if (options.onProgress && verifier.eventsChecked - reported >= 5000) {
         reported = verifier.eventsChecked;
         options.onProgress(reported, null);
       }
+      options.signal?.throwIfAborted();
     }
     const failure = verifier.finish();
     options.onProgress?.(verifier.eventsChecked, null);
-    return verifier.report(failure);
+    return withAnchor(verifier.report(failure));
   }
 
   // -- lifecycle ------------------------------------------------------------

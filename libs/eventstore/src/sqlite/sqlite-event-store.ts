@@ -10,6 +10,7 @@ import {
   AppendResult,
   EventStore,
   ExpectedVersion,
+  LogHead,
   NewEvent,
   NO_STREAM,
   ReadAllOptions,
@@ -97,6 +98,9 @@ function toEvent(r: Row): RecordedEvent {
 
 class UniqueIdViolation extends Error {}
 
+/** Events per page of a verify walk; between pages the walk yields to the event loop. */
+const VERIFY_PAGE = 2000;
+
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
@@ -116,8 +120,11 @@ export class SqliteEventStore implements EventStore {
     forwards: Database.Statement;
     backwards: Database.Statement;
     all: Database.Statement;
-    count: Database.Statement;
-    walk: Database.Statement;
+    countAfter: Database.Statement;
+    page: Database.Statement;
+    globalAt: Database.Statement;
+    streamHeadAt: Database.Statement;
+    ends: Database.Statement;
   };
   private readonly appendTx: Database.Transaction<(stream: string, events: readonly NewEvent[], expected: ExpectedVersion) => AppendResult>;
 
@@ -151,8 +158,11 @@ export class SqliteEventStore implements EventStore {
       forwards: prep(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND version >= ? ORDER BY version ASC LIMIT ?`),
       backwards: prep(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND version <= ? ORDER BY version DESC LIMIT ?`),
       all: prep(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
-      count: prep('SELECT count(*) FROM events'),
-      walk: prep(`SELECT ${COLUMNS}, global_hash FROM events ORDER BY position ASC`),
+      countAfter: prep('SELECT count(*) FROM events WHERE position > ?'),
+      page: prep(`SELECT ${COLUMNS}, global_hash FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
+      globalAt: prep('SELECT stream, version, global_hash FROM events WHERE position = ?'),
+      streamHeadAt: prep('SELECT version, hash FROM events WHERE stream = ? AND position <= ? ORDER BY version DESC LIMIT 1'),
+      ends: prep("SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'events'), (SELECT max(position) FROM events)"),
     };
     this.appendTx = this.db.transaction((stream: string, events: readonly NewEvent[], expected: ExpectedVersion) =>
       this.appendInTransaction(stream, events, expected),
@@ -277,74 +287,117 @@ export class SqliteEventStore implements EventStore {
     return sub;
   }
 
+  /**
+   * Walks the global log in pages (yielding to the event loop between them, so
+   * a server keeps answering during a long walk), checking every event against
+   * its stream chain and the global chain. With `from`, resumes after a head
+   * verified earlier: the row at that position must still carry that head hash,
+   * and a stream's chain continues from its stored head at that position.
+   */
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     this.assertOpen();
-    const total = Number((this.stmt.count.get() as [bigint])[0]);
+    const from = options.from && options.from.position > 0n ? options.from : null;
+    const total = Number((this.stmt.countAfter.get(from?.position ?? 0n) as [bigint])[0]);
     const heads = new Map<string, { version: bigint; hash: string }>();
-    let previousPosition = 0n;
-    let chain = GENESIS;
+    let previousPosition = from?.position ?? 0n;
+    let chain = from?.hash ?? GENESIS;
     let checked = 0;
-    const report = (failure: VerifyReport['failure']): VerifyReport => ({
-      ok: false,
+    let anchor: LogHead | null = from && options.anchorAt !== undefined && options.anchorAt >= from.position ? from : null;
+    const report = (failure?: VerifyReport['failure']): VerifyReport => ({
+      ok: failure === undefined,
       eventsChecked: checked,
       streamsChecked: heads.size,
       head: previousPosition > 0n ? { position: previousPosition, hash: chain } : null,
-      failure,
+      ...(options.anchorAt !== undefined ? { anchor } : {}),
+      ...(failure ? { failure } : {}),
     });
 
-    for (const raw of this.stmt.walk.iterate() as IterableIterator<[...Row, string]>) {
-      const [position, id, stream, version, type, data, metadata, storedHash, storedGlobal] = raw;
-      const at = { stream, streamVersion: version, globalPosition: position };
-      if (position !== previousPosition + 1n) {
+    if (from) {
+      const row = this.stmt.globalAt.get(from.position) as [string, bigint, string] | undefined;
+      if (!row) {
+        const [, max] = this.stmt.ends.get() as [bigint | null, bigint | null];
         return report({
           kind: 'removed',
-          ...at,
-          detail: `positions ${previousPosition + 1n}..${position - 1n} are missing before this event`,
+          stream: '(global log)',
+          streamVersion: -1n,
+          globalPosition: from.position,
+          detail: `the log was verified up to position ${from.position}, but holds no event there now (it ends at ${max ?? 0n}): events were removed`,
         });
       }
-      const head = heads.get(stream);
-      const expectedVersion = head ? head.version + 1n : 0n;
-      if (version > expectedVersion) {
-        return report({ kind: 'removed', ...at, detail: `stream ${stream} versions ${expectedVersion}..${version - 1n} are missing` });
-      }
-      if (version < expectedVersion) {
-        return report({ kind: 'reordered', ...at, detail: `stream ${stream} version ${version} appears after version ${expectedVersion - 1n}` });
-      }
-      const hash = eventHash(head ? head.hash : GENESIS, stream, version, id, type, data, metadata);
-      if (hash !== storedHash) {
-        return report({ kind: 'altered', ...at, detail: 'its content does not match its hash (data, metadata, type or id was changed)' });
-      }
-      const expectedGlobal = globalHash(chain, position, hash);
-      if (expectedGlobal !== storedGlobal) {
+      if (row[2] !== from.hash) {
         return report({
-          kind: 'reordered',
-          ...at,
-          detail: 'its content is intact but it is not linked to the event before it in global order: it was moved, or an event before it was removed or replaced',
+          kind: 'altered',
+          stream: row[0],
+          streamVersion: row[1],
+          globalPosition: from.position,
+          detail: `the head hash at position ${from.position} is no longer the one verified there (${from.hash}): the log up to it was rewritten`,
         });
       }
-      heads.set(stream, { version, hash });
-      chain = expectedGlobal;
-      previousPosition = position;
-      checked++;
-      if (options.onProgress && checked % 5000 === 0) options.onProgress(checked, total);
     }
-    const seq = this.stmt.sequence.get() as [bigint] | undefined;
-    if (seq && seq[0] > previousPosition) {
-      return report({
-        kind: 'removed',
-        stream: '(global log)',
-        streamVersion: -1n,
-        globalPosition: previousPosition + 1n,
-        detail: `the log once reached position ${seq[0]} but ends at ${previousPosition}: its last events were removed`,
-      });
+    /** The stream's chain head just before the walk: walked, or (resuming) as stored at the checkpoint. */
+    const headOf = (stream: string) => {
+      const walked = heads.get(stream);
+      if (walked || !from) return walked;
+      const stored = this.stmt.streamHeadAt.get(stream, from.position) as [bigint, string] | undefined;
+      return stored && { version: stored[0], hash: stored[1] };
+    };
+
+    for (;;) {
+      const page = this.stmt.page.all(previousPosition, VERIFY_PAGE) as [...Row, string][];
+      if (page.length === 0) {
+        // one statement, one snapshot: an append that lands meanwhile is walked, not taken for a removal
+        const [seq, max] = this.stmt.ends.get() as [bigint | null, bigint | null];
+        if (max !== null && max > previousPosition) continue;
+        if (seq !== null && seq > previousPosition) {
+          return report({
+            kind: 'removed',
+            stream: '(global log)',
+            streamVersion: -1n,
+            globalPosition: previousPosition + 1n,
+            detail: `the log once reached position ${seq} but ends at ${previousPosition}: its last events were removed`,
+          });
+        }
+        break;
+      }
+      for (const [position, id, stream, version, type, data, metadata, storedHash, storedGlobal] of page) {
+        const at = { stream, streamVersion: version, globalPosition: position };
+        if (position !== previousPosition + 1n) {
+          return report({ kind: 'removed', ...at, detail: `positions ${previousPosition + 1n}..${position - 1n} are missing before this event` });
+        }
+        const head = headOf(stream);
+        const expectedVersion = head ? head.version + 1n : 0n;
+        if (version > expectedVersion) {
+          return report({ kind: 'removed', ...at, detail: `stream ${stream} versions ${expectedVersion}..${version - 1n} are missing` });
+        }
+        if (version < expectedVersion) {
+          return report({ kind: 'reordered', ...at, detail: `stream ${stream} version ${version} appears after version ${expectedVersion - 1n}` });
+        }
+        const hash = eventHash(head ? head.hash : GENESIS, stream, version, id, type, data, metadata);
+        if (hash !== storedHash) {
+          return report({ kind: 'altered', ...at, detail: 'its content does not match its hash (data, metadata, type or id was changed)' });
+        }
+        const expectedGlobal = globalHash(chain, position, hash);
+        if (expectedGlobal !== storedGlobal) {
+          return report({
+            kind: 'reordered',
+            ...at,
+            detail:
+              'its content is intact but it is not linked to the event before it in global order: it was moved, or an event before it was removed or replaced',
+          });
+        }
+        heads.set(stream, { version, hash });
+        chain = expectedGlobal;
+        previousPosition = position;
+        if (options.anchorAt !== undefined && position <= options.anchorAt) anchor = { position, hash: chain };
+        checked++;
+        if (options.onProgress && checked % 5000 === 0) options.onProgress(checked, total);
+      }
+      options.signal?.throwIfAborted();
+      await new Promise((resolve) => setImmediate(resolve));
+      this.assertOpen();
     }
     options.onProgress?.(checked, total);
-    return {
-      ok: true,
-      eventsChecked: checked,
-      streamsChecked: heads.size,
-      head: previousPosition > 0n ? { position: previousPosition, hash: chain } : null,
-    };
+    return report();
   }
 
   async ping(): Promise<void> {
