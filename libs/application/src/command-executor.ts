@@ -145,7 +145,7 @@ export class CommandExecutor {
           version: appended.nextExpectedVersion,
           position: appended.position,
           events: decided.map((e) => e.type),
-          state: decided.reduce((s, e) => decider.evolve(s, e), state),
+          state: decided.reduce((s, e) => decider.evolve(s, e, (complete as { at: string }).at), state),
           replayed: false,
         };
       } catch (err) {
@@ -181,11 +181,12 @@ export class CommandExecutor {
   }
 }
 
+/** Rebuilds a stream's state; each event is folded with its effective time (so the state knows its latest act). */
 export function fold<State, Command, Event extends DomainEvent>(
   decider: Decider<State, Command, Event>,
   history: readonly RecordedEvent[],
 ): State {
   let state = decider.initialState();
-  for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as Event);
+  for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as Event, e.metadata.occurredAt);
   return state;
 }

@@ -5,6 +5,7 @@ export {
   AuditorCannotWrite,
   DeadlineBeforeEffectiveTime,
   DomainError,
+  EffectiveTimeBeforeEarlierAct,
   IllegalTransition,
   InvalidCommandData,
   RoleNotPermitted,
@@ -24,4 +25,6 @@ export {
   requireUnitList,
 } from './guards';
 export type { Given, GivenStep, WhenStep } from './given-when-then';
-export { specFor } from './given-when-then';
+export { Stamped, specFor, stamped } from './given-when-then';
+export type { ActStamp } from './effective-time';
+export { actOf, laterAct, requireNotBefore } from './effective-time';
