@@ -7,6 +7,7 @@ import {
   WrongExpectedVersionError,
 } from '@duban/eventstore';
 import type { Actor, Decider, DomainEvent } from '@duban/domain/decider';
+import { requireNotAfterReceipt } from '@duban/domain/decider';
 
 /**
  * Runs one command against one stream: load, decide, append with the expected
@@ -115,6 +116,8 @@ export class CommandExecutor {
 
       const state = fold(decider, history);
       const complete = typeof command === 'function' ? (command as (s: State) => Command)(state) : command;
+      // whatever sent it (HTTP, the importer, the CLI, a processor): an act is recorded when it happened or later
+      requireNotAfterReceipt((complete as { type: string }).type, (complete as { at: string }).at, envelope.receivedAt);
       const decided = decider.decide(complete, state);
       if (decided.length === 0) {
         // the command changes nothing (e.g. an amendment with the values the item holds): nothing to write

@@ -21,7 +21,12 @@ export interface AppConfig {
   sealIntervalSeconds: number;
   /** A working-day calendar JSON replacing the shipped one (e.g. with next year's notice); null = shipped. */
   calendarFile: string | null;
+  /** No command takes effect before this instant (ISO 8601 with offset): back-filling stops here. */
+  effectiveTimeFloor: string;
 }
+
+/** The default floor of effective times: no supervision record of this office predates 2000. */
+export const DEFAULT_EFFECTIVE_TIME_FLOOR = '2000-01-01T00:00:00+08:00';
 
 export interface ConfigVariable {
   name: string;
@@ -40,6 +45,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino log level: fatal, error, warn, info, debug, trace, silent' },
   { name: 'DUBAN_SEAL_INTERVAL_SECONDS', default: '300', meaning: 'worker: how often to seal the KurrentDB hash chains (0 = never)' },
   { name: 'DUBAN_CALENDAR_FILE', default: '(unset: the shipped official calendar 2019–2026)', meaning: "a working-day calendar JSON in the shipped file's format, e.g. with the next year's State Council notice" },
+  { name: 'DUBAN_EFFECTIVE_TIME_FLOOR', default: DEFAULT_EFFECTIVE_TIME_FLOOR, meaning: 'the earliest effective time a command may carry (ISO 8601 with offset, in the past); an earlier effectiveAt is refused with 422' },
 ];
 
 export class ConfigError extends Error {
@@ -50,6 +56,8 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -83,6 +91,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return v;
   };
 
+  const instantInThePast = (name: string, fallback: string): string => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const ms = ISO_INSTANT.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(ms) || ms > Date.now()) {
+      problems.push(`${name}=${JSON.stringify(v)} must be an ISO 8601 instant with an offset, in the past (e.g. ${DEFAULT_EFFECTIVE_TIME_FLOOR})`);
+      return fallback;
+    }
+    return v;
+  };
+
   const jwt = value('JWT_SECRET') ?? null;
   if (jwt !== null && jwt.length < 32) problems.push('JWT_SECRET must be at least 32 characters long');
 
@@ -96,6 +115,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     sealIntervalSeconds: integer('DUBAN_SEAL_INTERVAL_SECONDS', 300, 0, 86400),
     calendarFile: value('DUBAN_CALENDAR_FILE') ? resolve(value('DUBAN_CALENDAR_FILE')!) : null,
+    effectiveTimeFloor: instantInThePast('DUBAN_EFFECTIVE_TIME_FLOOR', DEFAULT_EFFECTIVE_TIME_FLOOR),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -10,7 +10,7 @@
  * time of an event is its effective time (the envelope's `occurredAt`, handed
  * to `evolve` by whoever folds the stream).
  */
-import { EffectiveTimeBeforeEarlierAct } from './errors';
+import { EffectiveTimeAfterReceipt, EffectiveTimeBeforeEarlierAct } from './errors';
 import { compareInstants } from './guards';
 
 /** The latest act on a stream (or share) and its effective time. */
@@ -37,5 +37,15 @@ export function actOf(type: string, at: string | undefined): ActStamp | null {
 export function requireNotBefore(command: string, at: string, latest: ActStamp | null): void {
   if (latest !== null && compareInstants(at, latest.at) < 0) {
     throw new EffectiveTimeBeforeEarlierAct(command, at, latest.act, latest.at);
+  }
+}
+
+/** How far an effective time may lie after the command's receipt: clock skew between client and server, no more. */
+export const FUTURE_TOLERANCE_MS = 60_000;
+
+/** No effective time after the command was received (plus the clock-skew tolerance). */
+export function requireNotAfterReceipt(command: string, at: string, receivedAt: string): void {
+  if (Date.parse(at) > Date.parse(receivedAt) + FUTURE_TOLERANCE_MS) {
+    throw new EffectiveTimeAfterReceipt(command, at, receivedAt);
   }
 }

@@ -105,3 +105,18 @@ export class EffectiveTimeBeforeEarlierAct extends DomainError {
     super(command, `${command} at ${at} would take effect before ${earlierAct} at ${earlierAt}`);
   }
 }
+
+/**
+ * A command would take effect after it was received (beyond the clock-skew
+ * tolerance): an act is recorded when it happened or later, never before.
+ */
+export class EffectiveTimeAfterReceipt extends DomainError {
+  readonly kind = 'invalid';
+  constructor(
+    command: string,
+    readonly at: string,
+    readonly receivedAt: string,
+  ) {
+    super(command, `${command} at ${at} would take effect after it was received, at ${receivedAt}`);
+  }
+}

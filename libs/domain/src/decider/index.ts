@@ -5,6 +5,7 @@ export {
   AuditorCannotWrite,
   DeadlineBeforeEffectiveTime,
   DomainError,
+  EffectiveTimeAfterReceipt,
   EffectiveTimeBeforeEarlierAct,
   IllegalTransition,
   InvalidCommandData,
@@ -27,4 +28,4 @@ export {
 export type { Given, GivenStep, WhenStep } from './given-when-then';
 export { Stamped, specFor, stamped } from './given-when-then';
 export type { ActStamp } from './effective-time';
-export { actOf, laterAct, requireNotBefore } from './effective-time';
+export { FUTURE_TOLERANCE_MS, actOf, laterAct, requireNotAfterReceipt, requireNotBefore } from './effective-time';
