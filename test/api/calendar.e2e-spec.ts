@@ -11,7 +11,7 @@ import { OFFICE, startTestApp } from './support/test-app';
  * newer calendar without a code change.
  */
 describe('issue deadlines and the working-day calendar', () => {
-  const report = { title: '复杂问题', description: '需多部门协调', category: '协调', urgency: 'complex', reportingUnit: '上街区' };
+  const report = { title: '复杂问题', description: '需多部门协调', category: '协调', urgency: 'complex', reportingUnit: '上街区', effectiveAt: '2021-09-01T09:00:00+08:00' }; // reported before every assignment below
 
   it('counts the default deadline in working days on the official calendar', async () => {
     const t = await startTestApp();
