@@ -67,6 +67,18 @@ describe('effective time cannot run backwards', () => {
     });
   });
 
+  it('an issue deadline defaulted from its urgency, and an act taking effect now, come back in Beijing time (+08:00)', async () => {
+    const reported = await supervisor()
+      .post('/api/v1/issues')
+      .send({ title: '施工许可滞后', description: '施工许可证未办结', category: '施工许可', urgency: 'urgent', reportingUnit: ZHONGMU })
+      .expect(201);
+    const id = reported.body.item.issueId;
+    await supervisor().post(`/api/v1/issues/${id}/assign`).send({ unitId: ZHONGMU }).expect(200);
+    const got = await supervisor().get(`/api/v1/issues/${id}`).expect(200);
+    expect(got.body.item.deadline).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
+    expect(got.body.item.deadlineHistory[0].at).toMatch(/\+08:00$/);
+  });
+
   const FLOOR = '2000-01-01T00:00:00+08:00';
   const YEAR_ZERO = '0000-01-01T00:00:00+08:00';
   const task = `/api/v1/tasks/t-none/shares/${enc(ZHONGMU)}`;

@@ -2,6 +2,7 @@ import { BadRequestException, ForbiddenException, UnprocessableEntityException }
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Actor } from '@duban/domain/decider';
+import { toShanghaiIso } from '@duban/domain/calendar';
 import { FUTURE_TOLERANCE_MS, isIsoInstant } from '@duban/domain/decider';
 import type { CommandEnvelope } from '@duban/application';
 import { requestIdOf } from './request-log';
@@ -48,7 +49,7 @@ export function newItemId(envelope: CommandEnvelope): string {
  * before the act it answers) is the decider's to say.
  */
 export function effectiveTime(actor: Actor, effectiveAt: string | undefined, now: Date, floor: string): string {
-  if (effectiveAt === undefined) return now.toISOString();
+  if (effectiveAt === undefined) return toShanghaiIso(now); // Beijing time, as users read it
   const ms = Date.parse(effectiveAt);
   if (!isIsoInstant(effectiveAt)) {
     throw new UnprocessableEntityException(`effectiveAt ${JSON.stringify(effectiveAt)} is not an ISO 8601 instant with an offset`);
@@ -62,7 +63,7 @@ export function effectiveTime(actor: Actor, effectiveAt: string | undefined, now
     });
   }
   if (ms > now.getTime() + FUTURE_TOLERANCE_MS) {
-    const receivedAt = now.toISOString();
+    const receivedAt = toShanghaiIso(now);
     throw new UnprocessableEntityException({
       message: `effectiveAt ${effectiveAt} lies in the future: after ${receivedAt}, when the command was received`,
       refusal: 'EffectiveTimeInFuture',
