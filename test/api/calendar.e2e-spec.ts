@@ -11,7 +11,7 @@ import { OFFICE, startTestApp } from './support/test-app';
  * newer calendar without a code change.
  */
 describe('issue deadlines and the working-day calendar', () => {
-  const report = { title: '复杂问题', description: '需多部门协调', category: '协调', urgency: 'complex', reportingUnit: '上街区' };
+  const report = { title: '复杂问题', description: '需多部门协调', category: '协调', urgency: 'complex', reportingUnit: '上街区', effectiveAt: '2021-09-01T09:00:00+08:00' }; // reported before every assignment below
 
   it('counts the default deadline in working days on the official calendar', async () => {
     const t = await startTestApp();
@@ -20,7 +20,7 @@ describe('issue deadlines and the working-day calendar', () => {
       const id = (await sup.post('/api/v1/issues').send(report).expect(201)).body.item.issueId;
       const r = await sup.post(`/api/v1/issues/${id}/assign`).send({ unitId: '上街区', effectiveAt: '2021-09-20T09:00:00+08:00' }).expect(200);
       // complex: 30 working days after Monday 2021-09-20, across 中秋 (09-21) and 国庆 (10-01..07, with 09-26 and 10-09 worked)
-      expect(r.body.item.deadline).toBe('2021-11-05T15:59:59.000Z');
+      expect(r.body.item.deadline).toBe('2021-11-05T23:59:59+08:00');
     } finally {
       await t.close();
     }
@@ -59,7 +59,7 @@ describe('issue deadlines and the working-day calendar', () => {
       const id = (await sup.post('/api/v1/issues').send({ ...report, urgency: 'urgent' }).expect(201)).body.item.issueId;
       const r = await sup.post(`/api/v1/issues/${id}/assign`).send({ unitId: '上街区', effectiveAt: '2026-11-01T09:00:00+08:00' }).expect(200);
       // no working day in November after the 1st: the 5th working day after it is Monday 2026-12-07
-      expect(r.body.item.deadline).toBe('2026-12-07T15:59:59.000Z');
+      expect(r.body.item.deadline).toBe('2026-12-07T23:59:59+08:00');
     } finally {
       await t.close();
       rmSync(dir, { recursive: true, force: true });

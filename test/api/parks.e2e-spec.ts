@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import official from '../../libs/domain/src/calendar/data/cn-official.json';
 import { ParkRulesProcessor } from '@duban/application/parks';
-import { WorkingCalendar } from '@duban/domain/calendar';
+import { toShanghaiIso, WorkingCalendar } from '@duban/domain/calendar';
 import { issueIdForFinding, parkFindingId } from '@duban/domain/park';
 import { targetIdFor } from '@duban/domain/target';
 import { enc, OFFICE, smallParksTaskBody, startTestApp, TestApp } from './support/test-app';
@@ -202,7 +202,7 @@ describe('parks and targets over HTTP', () => {
     const registeredAt = (await sup().get('/api/v1/parks/park-e2e-small/history').expect(200)).body[0].recordedAt;
     expect(issue.item).toMatchObject({ status: 'assigned', unitId: D, reportingUnit: OFFICE, urgency: 'complex', category: '园区规模', parkId: 'park-e2e-small' });
     expect(issue.item.title).toBe('中牟县汽车零部件小微企业园规模未达标准');
-    expect(issue.item.deadline).toBe(cal.calendar.addWorkingDays(registeredAt, 30).toISOString());
+    expect(issue.item.deadline).toBe(toShanghaiIso(cal.calendar.addWorkingDays(registeredAt, 30))); // Beijing time, as task deadlines
     const issueHistory = await unit(D).get(`/api/v1/issues/${issueId}/history`).expect(200);
     expect(issueHistory.body.map((e: { type: string; actor: { userId: string } }) => [e.type, e.actor.userId])).toEqual([
       ['issue.reported.v1', 'duban-rules'],

@@ -7,6 +7,7 @@ import {
   WrongExpectedVersionError,
 } from '@duban/eventstore';
 import type { Actor, Decider, DomainEvent } from '@duban/domain/decider';
+import { requireNotAfterReceipt } from '@duban/domain/decider';
 
 /**
  * Runs one command against one stream: load, decide, append with the expected
@@ -115,6 +116,8 @@ export class CommandExecutor {
 
       const state = fold(decider, history);
       const complete = typeof command === 'function' ? (command as (s: State) => Command)(state) : command;
+      // whatever sent it (HTTP, the importer, the CLI, a processor): an act is recorded when it happened or later
+      requireNotAfterReceipt((complete as { type: string }).type, (complete as { at: string }).at, envelope.receivedAt);
       const decided = decider.decide(complete, state);
       if (decided.length === 0) {
         // the command changes nothing (e.g. an amendment with the values the item holds): nothing to write
@@ -145,7 +148,7 @@ export class CommandExecutor {
           version: appended.nextExpectedVersion,
           position: appended.position,
           events: decided.map((e) => e.type),
-          state: decided.reduce((s, e) => decider.evolve(s, e), state),
+          state: decided.reduce((s, e) => decider.evolve(s, e, (complete as { at: string }).at), state),
           replayed: false,
         };
       } catch (err) {
@@ -181,11 +184,12 @@ export class CommandExecutor {
   }
 }
 
+/** Rebuilds a stream's state; each event is folded with its effective time (so the state knows its latest act). */
 export function fold<State, Command, Event extends DomainEvent>(
   decider: Decider<State, Command, Event>,
   history: readonly RecordedEvent[],
 ): State {
   let state = decider.initialState();
-  for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as Event);
+  for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as Event, e.metadata.occurredAt);
   return state;
 }

@@ -25,7 +25,12 @@ export interface AppConfig {
   tokenMaxLifetimeSeconds: number;
   /** How often the api verifies the hash chains past its last verified head, in seconds (0 = only at start). */
   verifyIntervalSeconds: number;
+  /** No command takes effect before this instant (ISO 8601 with offset): back-filling stops here. */
+  effectiveTimeFloor: string;
 }
+
+/** The default floor of effective times: no supervision record of this office predates 2000. */
+export const DEFAULT_EFFECTIVE_TIME_FLOOR = '2000-01-01T00:00:00+08:00';
 
 export interface ConfigVariable {
   name: string;
@@ -46,6 +51,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DUBAN_TOKEN_MAX_LIFETIME', default: '30d', meaning: 'the longest a bearer token may live (exp − iat, and exp from now): seconds, or a number with s, m, h or d; longer tokens get 401 and `duban token` will not mint them' },
   { name: 'DUBAN_VERIFY_INTERVAL_SECONDS', default: '60', meaning: 'api: how often to verify the hash chains of the events written since the last verified head (0 = only at start); a break makes /ready 503 and refuses writes' },
   { name: 'DUBAN_CALENDAR_FILE', default: '(unset: the shipped official calendar 2019–2026)', meaning: "a working-day calendar JSON in the shipped file's format, e.g. with the next year's State Council notice" },
+  { name: 'DUBAN_EFFECTIVE_TIME_FLOOR', default: DEFAULT_EFFECTIVE_TIME_FLOOR, meaning: 'the earliest effective time a command may carry (ISO 8601 with offset, in the past); an earlier effectiveAt is refused with 422' },
 ];
 
 /** DUBAN_TOKEN_MAX_LIFETIME when unset: 30 days. */
@@ -79,6 +85,8 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -123,6 +131,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return seconds;
   };
 
+  const instantInThePast = (name: string, fallback: string): string => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const ms = ISO_INSTANT.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(ms) || ms > Date.now()) {
+      problems.push(`${name}=${JSON.stringify(v)} must be an ISO 8601 instant with an offset, in the past (e.g. ${DEFAULT_EFFECTIVE_TIME_FLOOR})`);
+      return fallback;
+    }
+    return v;
+  };
+
   const jwt = value('JWT_SECRET') ?? null;
   if (jwt !== null && jwt.length < 32) problems.push('JWT_SECRET must be at least 32 characters long');
 
@@ -138,6 +157,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     calendarFile: value('DUBAN_CALENDAR_FILE') ? resolve(value('DUBAN_CALENDAR_FILE')!) : null,
     tokenMaxLifetimeSeconds: lifetime('DUBAN_TOKEN_MAX_LIFETIME', DEFAULT_TOKEN_MAX_LIFETIME_SECONDS),
     verifyIntervalSeconds: integer('DUBAN_VERIFY_INTERVAL_SECONDS', 60, 0, 86400),
+    effectiveTimeFloor: instantInThePast('DUBAN_EFFECTIVE_TIME_FLOOR', DEFAULT_EFFECTIVE_TIME_FLOOR),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -2,7 +2,8 @@ import { BadRequestException, ForbiddenException, UnprocessableEntityException }
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { Actor } from '@duban/domain/decider';
-import { isIsoInstant } from '@duban/domain/decider';
+import { toShanghaiIso } from '@duban/domain/calendar';
+import { FUTURE_TOLERANCE_MS, isIsoInstant } from '@duban/domain/decider';
 import type { CommandEnvelope } from '@duban/application';
 import { canonicalJson } from '@duban/eventstore';
 import { idempotencyKeysOf } from './idempotency-keys';
@@ -10,8 +11,6 @@ import { requestIdOf } from './request-log';
 
 /** How far in the past an effective time may lie before it counts as back-dating (clock skew, slow clients). */
 const BACKDATE_TOLERANCE_MS = 5 * 60_000;
-/** How far in the future an effective time may lie (clock skew only). */
-const FUTURE_TOLERANCE_MS = 60_000;
 
 /**
  * The envelope of a command received over HTTP. `Idempotency-Key` becomes the
@@ -76,16 +75,33 @@ export function newItemId(envelope: CommandEnvelope): string {
 /**
  * The command's effective time: now, or the given `effectiveAt`. Only the
  * supervisor and admin roles may back-date (back-filling records of a past
- * year from a spreadsheet is legitimate for them); nobody may post-date.
+ * year from a spreadsheet is legitimate for them); nobody may post-date, and
+ * nothing takes effect before `floor` (DUBAN_EFFECTIVE_TIME_FLOOR). Refusals
+ * name both instants. Whether the time fits the item's own history (not
+ * before the act it answers) is the decider's to say.
  */
-export function effectiveTime(actor: Actor, effectiveAt: string | undefined, now: Date): string {
-  if (effectiveAt === undefined) return now.toISOString();
+export function effectiveTime(actor: Actor, effectiveAt: string | undefined, now: Date, floor: string): string {
+  if (effectiveAt === undefined) return toShanghaiIso(now); // Beijing time, as users read it
   const ms = Date.parse(effectiveAt);
   if (!isIsoInstant(effectiveAt)) {
     throw new UnprocessableEntityException(`effectiveAt ${JSON.stringify(effectiveAt)} is not an ISO 8601 instant with an offset`);
   }
+  if (ms < Date.parse(floor)) {
+    throw new UnprocessableEntityException({
+      message: `effectiveAt ${effectiveAt} is before the earliest effective time ${floor} (DUBAN_EFFECTIVE_TIME_FLOOR)`,
+      refusal: 'EffectiveTimeBeforeFloor',
+      effectiveAt,
+      floor,
+    });
+  }
   if (ms > now.getTime() + FUTURE_TOLERANCE_MS) {
-    throw new UnprocessableEntityException(`effectiveAt ${effectiveAt} lies in the future`);
+    const receivedAt = toShanghaiIso(now);
+    throw new UnprocessableEntityException({
+      message: `effectiveAt ${effectiveAt} lies in the future: after ${receivedAt}, when the command was received`,
+      refusal: 'EffectiveTimeInFuture',
+      effectiveAt,
+      receivedAt,
+    });
   }
   if (ms < now.getTime() - BACKDATE_TOLERANCE_MS && actor.role !== 'supervisor' && actor.role !== 'admin') {
     throw new ForbiddenException(`role ${actor.role} may not back-date an action (effectiveAt ${effectiveAt}); only supervisor and admin may`);

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res, UnprocessableEntityException } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@duban/config';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -45,6 +46,7 @@ export class ImportsController {
     commands: CommandBus,
     @Inject(EVENT_STORE) store: EventStore,
     private readonly registry: UnitRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.writer = busWriter(commands, store);
   }
@@ -104,7 +106,7 @@ export class ImportsController {
     now: Date,
   ): Promise<{ extraction: ImportDocument['extraction']; preview: ImportPreview; plan: ImportPlan; existing: ExistingState }> {
     // 'document' is the plan's own keyword; any other value is checked as every effectiveAt is (format, back-dating by role)
-    const effectiveAt = dto.effectiveAt === undefined || dto.effectiveAt === 'document' ? dto.effectiveAt : effectiveTime(actor, dto.effectiveAt, now);
+    const effectiveAt = dto.effectiveAt === undefined || dto.effectiveAt === 'document' ? dto.effectiveAt : effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor);
     try {
       const { text, extraction } = await documentOf(dto);
       const preview = parsePolicyDocument(text, {

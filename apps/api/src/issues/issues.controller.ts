@@ -1,4 +1,5 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Inject, Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@duban/config';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -30,6 +31,7 @@ export class IssuesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -40,7 +42,7 @@ export class IssuesController {
     const envelope = envelopeFrom(req, actor, now);
     const command: IssueCommand = {
       type: 'ReportIssue',
-      at: effectiveTime(actor, dto.effectiveAt, now),
+      at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor),
       actor,
       data: {
         issueId: newItemId(envelope),
@@ -176,7 +178,7 @@ export class IssuesController {
 
   private async loop<T extends IssueLoopCommand['type']>(type: T, issueId: string, dto: ActionDto, data: LoopData<T>, actor: Actor, req: Request, res: Response) {
     const now = new Date();
-    const command = { type, at: effectiveTime(actor, dto.effectiveAt, now), actor, data: { issueId, ...data } } as IssueLoopCommand;
+    const command = { type, at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor), actor, data: { issueId, ...data } } as IssueLoopCommand;
     const result = await this.commands.execute(new ExecuteIssueCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
     return commandResponse(res, result, view);
   }

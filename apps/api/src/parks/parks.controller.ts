@@ -1,4 +1,5 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { Inject, Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@duban/config';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -47,6 +48,7 @@ export class ParksController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -57,7 +59,7 @@ export class ParksController {
     const envelope = envelopeFrom(req, actor, now);
     const command: ParkCommand = {
       type: 'RegisterPark',
-      at: effectiveTime(actor, dto.effectiveAt, now),
+      at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor),
       actor,
       data: {
         parkId: dto.parkId ?? newItemId(envelope),
@@ -178,7 +180,7 @@ export class ParksController {
     correctsReportId?: string,
   ) {
     const now = new Date();
-    const command = { type, at: effectiveTime(actor, effectiveAt, now), actor, data: { parkId, ...data } } as ParkCommand;
+    const command = { type, at: effectiveTime(actor, effectiveAt, now, this.config.effectiveTimeFloor), actor, data: { parkId, ...data } } as ParkCommand;
     const options = correctsReportId !== undefined ? { correctsReportId } : {};
     const result = await this.commands.execute(new ExecuteParkCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req), options));
     return commandResponse(res, result, view);

@@ -1,4 +1,5 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Inject, Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@duban/config';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -30,6 +31,7 @@ export class TargetsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -42,7 +44,7 @@ export class TargetsController {
     const { docNumber, title, annex } = dto.sourceDocument;
     const command: TargetCommand = {
       type: 'SetTarget',
-      at: effectiveTime(actor, dto.effectiveAt, now),
+      at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor),
       actor,
       data: {
         targetId: targetIdFor(dto.unitId, dto.year, dto.metric),
@@ -88,7 +90,7 @@ export class TargetsController {
     const envelope = envelopeFrom(req, actor, now);
     const command: TargetCommand = {
       type: 'RecordTargetProgress',
-      at: effectiveTime(actor, dto.effectiveAt, now),
+      at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor),
       actor,
       data: {
         targetId,

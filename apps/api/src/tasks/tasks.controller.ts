@@ -1,4 +1,5 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Inject, Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@duban/config';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -34,6 +35,7 @@ export class TasksController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -41,7 +43,7 @@ export class TasksController {
   @ApiOperation({ summary: 'Register a task (one numbered item of a policy document); one share per responsible unit' })
   async register(@Body() dto: RegisterTaskDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const now = new Date();
-    const at = effectiveTime(actor, dto.effectiveAt, now);
+    const at = effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor);
     // the importer's written form (一/（三）/1), before the id is derived: the same item registered by hand and imported is one task
     const itemPath = normalizeItemPath(dto.itemPath);
     const command: TaskCommand = {
@@ -201,7 +203,7 @@ export class TasksController {
     const now = new Date();
     const command: AmendTask = {
       type: 'AmendTask',
-      at: effectiveTime(actor, dto.effectiveAt, now),
+      at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor),
       actor,
       data: {
         taskId,
@@ -232,7 +234,7 @@ export class TasksController {
     res: Response,
   ) {
     const now = new Date();
-    const command = { type, at: effectiveTime(actor, dto.effectiveAt, now), actor, data: { taskId, unitId, ...data } } as ShareCommand;
+    const command = { type, at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor), actor, data: { taskId, unitId, ...data } } as ShareCommand;
     const result = await this.commands.execute(new ExecuteTaskCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
     return commandResponse(res, result, view);
   }

@@ -1,4 +1,5 @@
-import { BadRequestException, Body, Controller, Get, NotFoundException, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Inject, BadRequestException, Body, Controller, Get, NotFoundException, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@duban/config';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentActor, Roles } from '@duban/access';
@@ -33,7 +34,10 @@ export function groupView(registry: UnitRegistry, groupId: string) {
 @ApiBearerAuth()
 @Controller('units')
 export class UnitsController {
-  constructor(private readonly units: UnitsService) {}
+  constructor(
+    private readonly units: UnitsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @Roles('admin')
@@ -47,7 +51,7 @@ export class UnitsController {
     const now = new Date();
     const command: AddUnit = {
       type: 'AddUnit',
-      at: effectiveTime(actor, dto.effectiveAt, now),
+      at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor),
       actor,
       data: {
         id: dto.id,
@@ -80,7 +84,7 @@ export class UnitsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const now = new Date();
-    const command: AddUnitAlias = { type: 'AddUnitAlias', at: effectiveTime(actor, dto.effectiveAt, now), actor, data: { unitId, alias: dto.alias } };
+    const command: AddUnitAlias = { type: 'AddUnitAlias', at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor), actor, data: { unitId, alias: dto.alias } };
     const result = await this.units.execute(command, envelopeFrom(req, actor, now), ifMatchVersion(req));
     res.status(201);
     return commandResponse(res, result, (registry) => unitView(registry, unitId));
@@ -107,7 +111,7 @@ export class UnitsController {
     const now = new Date();
     const command: SetGroupMembers = {
       type: 'SetGroupMembers',
-      at: effectiveTime(actor, dto.effectiveAt, now),
+      at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor),
       actor,
       data: { groupId, members: dto.members, ...(dto.note !== undefined ? { note: dto.note } : {}) },
     };

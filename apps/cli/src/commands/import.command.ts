@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { eventStoreFile, loadConfig } from '@duban/config';
 import type { Actor } from '@duban/domain/decider';
-import { isIsoInstant } from '@duban/domain/decider';
+import { FUTURE_TOLERANCE_MS, isIsoInstant } from '@duban/domain/decider';
 import type { EventStoreSettings } from '@duban/eventstore';
 import { createEventStore } from '@duban/eventstore';
 import { ImportError, extractText, formatPreview, parsePolicyDocument } from '@duban/importer';
@@ -135,6 +135,15 @@ export async function importCommand(file: string, options: ImportCommandOptions,
   }
 
   const config = loadConfig(process.env);
+  if (options.effectiveAt !== undefined && options.effectiveAt !== 'document') {
+    const at = Date.parse(options.effectiveAt);
+    if (at < Date.parse(config.effectiveTimeFloor)) {
+      return usage(`--effective-at ${options.effectiveAt} is before the earliest effective time ${config.effectiveTimeFloor} (DUBAN_EFFECTIVE_TIME_FLOOR)`);
+    }
+    if (at > Date.now() + FUTURE_TOLERANCE_MS) {
+      return usage(`--effective-at ${options.effectiveAt} lies in the future (now is ${new Date().toISOString()})`);
+    }
+  }
   const settings: EventStoreSettings = {
     kurrentDbUrl: config.kurrentDbUrl,
     sqliteFile: eventStoreFile(config),

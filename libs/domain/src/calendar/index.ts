@@ -10,6 +10,7 @@ export {
   localDateOf,
   startOfLocalDay,
   toInstant,
+  toShanghaiIso,
 } from './local-date';
 export type { InstantInput, LocalDate } from './local-date';
 export { CalendarDataError } from './calendar-data';

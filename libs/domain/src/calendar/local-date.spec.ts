@@ -5,6 +5,7 @@ import {
   localDateOf,
   startOfLocalDay,
   toInstant,
+  toShanghaiIso,
 } from '@duban/domain/calendar';
 
 describe('localDateOf (Asia/Shanghai, fixed +08:00)', () => {
@@ -83,5 +84,14 @@ describe('endOfMonthDeadline', () => {
     [2021.5, 4],
   ])('rejects (%p, %p)', (year, month) => {
     expect(() => endOfMonthDeadline(year, month)).toThrow(RangeError);
+  });
+});
+
+describe('toShanghaiIso', () => {
+  it('writes the same instant in Beijing time, milliseconds only when there are any', () => {
+    expect(toShanghaiIso('2021-11-05T15:59:59.000Z')).toBe('2021-11-05T23:59:59+08:00');
+    expect(toShanghaiIso('2021-12-31T16:30:00Z')).toBe('2022-01-01T00:30:00+08:00');
+    expect(toShanghaiIso(new Date('2026-03-01T01:02:03.456Z'))).toBe('2026-03-01T09:02:03.456+08:00');
+    expect(Date.parse(toShanghaiIso('2021-06-07T09:00:00-05:00'))).toBe(Date.parse('2021-06-07T09:00:00-05:00'));
   });
 });

@@ -192,3 +192,15 @@ export function endOfMonthDeadline(year: number, month: number): Date {
   const lastDay = Math.round(firstOfNextMonth.getTime() / MS_PER_DAY) - 1;
   return endOfEpochDay(lastDay);
 }
+
+/**
+ * The instant written in Beijing time, the one form the users see:
+ * 2021-11-05T15:59:59Z → '2021-11-05T23:59:59+08:00' (milliseconds only when
+ * there are any). The same instant as the input, so comparisons are unchanged.
+ */
+export function toShanghaiIso(instant: InstantInput): string {
+  const ms = toEpochMs(instant);
+  const local = new Date(ms + SHANGHAI_UTC_OFFSET_MS).toISOString(); // the wall clock in Beijing, labelled Z
+  const fraction = ms % 1000 === 0 ? '' : local.slice(19, 23);
+  return `${local.slice(0, 19)}${fraction}+08:00`;
+}

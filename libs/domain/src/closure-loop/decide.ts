@@ -1,4 +1,5 @@
 import { assertNever } from '../decider/decider';
+import { laterAct, requireNotBefore } from '../decider/effective-time';
 import { IllegalTransition, InvalidCommandData } from '../decider/errors';
 import { compareInstants, nonEmpty, requireDeadline, requireInstant, requireOwnUnit, requireRole, requireText } from '../decider/guards';
 import {
@@ -51,8 +52,9 @@ const NO_NOTE_AUTHORS: LoopContext = { noteAuthors: [] };
 
 /**
  * Decides one step of the loop. Checks, in order: the actor's role, the
- * actor's unit, the current status (IllegalTransition), then the step's rules.
- * (Auditors are refused by the role check.)
+ * actor's unit, the current status (IllegalTransition), the effective time
+ * (not before the loop's latest act: EffectiveTimeBeforeEarlierAct), then the
+ * step's rules. (Auditors are refused by the role check.)
  */
 export function decideLoop(
   command: LoopCommand,
@@ -63,6 +65,7 @@ export function decideLoop(
   const { step, at, actor } = command;
   const name = command.command;
   if (!ALLOWED_FROM[step.kind].includes(state.status)) throw new IllegalTransition(name, state.status);
+  requireNotBefore(name, at, laterAct(state.lastAct, context.notBefore ?? null));
 
   switch (step.kind) {
     case 'assign': {

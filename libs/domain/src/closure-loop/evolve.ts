@@ -1,12 +1,21 @@
 import { assertNever } from '../decider/decider';
+import type { ActStamp } from '../decider/effective-time';
+import { laterAct } from '../decider/effective-time';
 import type { LoopFact } from './facts';
 import type { ClosureLoopState } from './state';
 
 /**
  * Folds one loop fact into a loop state. Generic so that an aggregate whose
- * state extends the loop state (an issue) keeps its own fields.
+ * state extends the loop state (an issue) keeps its own fields. `act` is the
+ * event with its effective time (null when not known): the loop remembers the
+ * latest one.
  */
-export function evolveLoop<S extends ClosureLoopState>(state: S, fact: LoopFact): S {
+export function evolveLoop<S extends ClosureLoopState>(state: S, fact: LoopFact, act: ActStamp | null = null): S {
+  const next = evolveFact(state, fact);
+  return { ...next, lastAct: laterAct(state.lastAct, act) };
+}
+
+function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact): S {
   switch (fact.kind) {
     case 'assigned':
       return {

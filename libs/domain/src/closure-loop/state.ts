@@ -13,6 +13,8 @@
  * current deadline; granted or refused while the item is open.
  */
 
+import type { ActStamp } from '../decider/effective-time';
+
 /** Before assignment: 'registered' for a task share, 'reported' for an issue. */
 export type PendingStatus = 'registered' | 'reported';
 
@@ -79,9 +81,16 @@ export interface ClosureLoopState {
   readonly extensionCount: number;
   /** Reopenings after closure. */
   readonly reopenCount: number;
+  /**
+   * The latest act on this loop (its opening included) with its effective
+   * time: no command on the loop takes effect before it. Null when the events
+   * were folded without their times.
+   */
+  readonly lastAct: ActStamp | null;
 }
 
-export function initialLoopState(status: PendingStatus, unitId: string | null = null): ClosureLoopState {
+/** `opened`: the act that opened the loop (a task's registration or amendment, an issue's report). */
+export function initialLoopState(status: PendingStatus, unitId: string | null = null, opened: ActStamp | null = null): ClosureLoopState {
   return {
     status,
     unitId,
@@ -96,5 +105,6 @@ export function initialLoopState(status: PendingStatus, unitId: string | null = 
     reworkCount: 0,
     extensionCount: 0,
     reopenCount: 0,
+    lastAct: opened,
   };
 }

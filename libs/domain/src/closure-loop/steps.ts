@@ -1,3 +1,4 @@
+import type { ActStamp } from '../decider/effective-time';
 import type { Actor } from '../decider/decider';
 import type { EvidenceRef, MetricValue } from './state';
 
@@ -41,4 +42,10 @@ export interface LoopContext {
    * task: its lead and cooperating units). Empty for an issue.
    */
   readonly noteAuthors: readonly string[];
+  /**
+   * An act outside the loop that the command may not precede either (a task's
+   * closing, which a share's reopening answers). The loop's own latest act is
+   * in its state.
+   */
+  readonly notBefore?: ActStamp | null;
 }

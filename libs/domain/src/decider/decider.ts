@@ -48,12 +48,16 @@ export interface Decider<State, TCommand, TEvent> {
    * Folds one fact into the state. Never validates business rules (they were
    * checked when the fact was decided); throws only for a stream that `decide`
    * could not have produced (e.g. a share event before the registration).
+   * `at` is the event's effective time (the envelope's `occurredAt`; for the
+   * events just decided, the command's `at`): the state remembers the latest
+   * act so that no later command takes effect before it. Left out (a bare
+   * event in a fixture), the state remembers no time for that event.
    */
-  evolve(state: State, event: TEvent): State;
+  evolve(state: State, event: TEvent, at?: string): State;
   initialState(): State;
 }
 
-/** Rebuilds a state from a stream's events. */
+/** Rebuilds a state from a stream's events (without their effective times). */
 export function foldEvents<State, TCommand, TEvent>(
   decider: Decider<State, TCommand, TEvent>,
   events: readonly TEvent[],

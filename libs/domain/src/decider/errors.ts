@@ -88,3 +88,35 @@ export class DeadlineBeforeEffectiveTime extends DomainError {
     super(command, `${command}: deadline ${deadline} is before the effective time ${at}`);
   }
 }
+
+/**
+ * A command would take effect before an act already recorded on the same
+ * stream (or task share): an approval before the submission, an
+ * acknowledgement before the assignment, anything before the registration.
+ */
+export class EffectiveTimeBeforeEarlierAct extends DomainError {
+  readonly kind = 'invalid';
+  constructor(
+    command: string,
+    readonly at: string,
+    readonly earlierAct: string,
+    readonly earlierAt: string,
+  ) {
+    super(command, `${command} at ${at} would take effect before ${earlierAct} at ${earlierAt}`);
+  }
+}
+
+/**
+ * A command would take effect after it was received (beyond the clock-skew
+ * tolerance): an act is recorded when it happened or later, never before.
+ */
+export class EffectiveTimeAfterReceipt extends DomainError {
+  readonly kind = 'invalid';
+  constructor(
+    command: string,
+    readonly at: string,
+    readonly receivedAt: string,
+  ) {
+    super(command, `${command} at ${at} would take effect after it was received, at ${receivedAt}`);
+  }
+}

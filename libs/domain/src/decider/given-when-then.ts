@@ -6,7 +6,10 @@
  *   given([registered]).when(assignShare).then([shareAssigned]);
  *   given([]).when(assignShare).thenThrows(IllegalTransition, { currentStatus: 'none' });
  *
- * - the given events are folded with `evolve` from `initialState()`;
+ * - the given events are folded with `evolve` from `initialState()`; an event
+ *   wrapped in `stamped(at, event)` is folded with its effective time (as the
+ *   store gives it back), so the state remembers when it took effect;
+ * - the events the command produces are folded with the command's `at`;
  * - states and given events are deep-frozen, so a decider that mutates its
  *   input fails loudly;
  * - produced events must survive a JSON round trip unchanged (no `undefined`
@@ -31,13 +34,29 @@ export interface GivenStep<State, TCommand, TEvent> {
   when(command: TCommand): WhenStep<State, TEvent>;
 }
 
-export type Given<State, TCommand, TEvent> = (events?: readonly TEvent[]) => GivenStep<State, TCommand, TEvent>;
+export type Given<State, TCommand, TEvent> = (events?: readonly (TEvent | Stamped<TEvent>)[]) => GivenStep<State, TCommand, TEvent>;
+
+/** A given event with its effective time (the envelope's occurredAt in the store). */
+export class Stamped<TEvent> {
+  constructor(
+    readonly at: string,
+    readonly event: TEvent,
+  ) {}
+}
+
+/** `given([stamped('2026-03-01T10:00:00+08:00', submitted)])`: the event took effect at that time. */
+export function stamped<TEvent>(at: string, event: TEvent): Stamped<TEvent> {
+  return new Stamped(at, event);
+}
 
 export function specFor<State, TCommand, TEvent>(
   decider: Decider<State, TCommand, TEvent>,
 ): Given<State, TCommand, TEvent> {
-  const fold = (from: State, events: readonly TEvent[]): State =>
-    events.reduce<State>((state, event) => deepFreeze(decider.evolve(state, deepFreeze(event))), from);
+  const fold = (from: State, events: readonly (TEvent | Stamped<TEvent>)[], at?: string): State =>
+    events.reduce<State>((state, given) => {
+      const [event, time] = given instanceof Stamped ? [given.event, given.at] : [given, at];
+      return deepFreeze(decider.evolve(state, deepFreeze(event), time));
+    }, from);
 
   return (givenEvents = []) => ({
     when(command) {
@@ -50,7 +69,7 @@ export function specFor<State, TCommand, TEvent>(
         const { state, events } = run();
         deepStrictEqual(events, jsonRoundTrip(events), 'produced events must survive a JSON round trip');
         deepStrictEqual(events, jsonRoundTrip(expected));
-        return fold(state, events);
+        return fold(state, events, (command as { at?: string }).at);
       };
 
       return {

@@ -5,6 +5,8 @@ export {
   AuditorCannotWrite,
   DeadlineBeforeEffectiveTime,
   DomainError,
+  EffectiveTimeAfterReceipt,
+  EffectiveTimeBeforeEarlierAct,
   IllegalTransition,
   InvalidCommandData,
   RoleNotPermitted,
@@ -24,4 +26,6 @@ export {
   requireUnitList,
 } from './guards';
 export type { Given, GivenStep, WhenStep } from './given-when-then';
-export { specFor } from './given-when-then';
+export { Stamped, specFor, stamped } from './given-when-then';
+export type { ActStamp } from './effective-time';
+export { FUTURE_TOLERANCE_MS, actOf, laterAct, requireNotAfterReceipt, requireNotBefore } from './effective-time';

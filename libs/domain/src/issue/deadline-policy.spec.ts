@@ -25,9 +25,9 @@ describe('defaultIssueDeadline', () => {
   });
 
   it.each([
-    ['urgent', '2021-06-14T01:00:00.000Z'], // 5 working days after Mon 7 June → Mon 14 June 09:00 +08:00
-    ['normal', '2021-06-28T01:00:00.000Z'],
-    ['complex', '2021-07-19T01:00:00.000Z'],
+    ['urgent', '2021-06-14T09:00:00+08:00'], // 5 working days after Mon 7 June → Mon 14 June 09:00, in Beijing time
+    ['normal', '2021-06-28T09:00:00+08:00'],
+    ['complex', '2021-07-19T09:00:00+08:00'],
   ] as const)('%s', (urgency, expected) => {
     expect(defaultIssueDeadline(urgency, MONDAY, weekdaysOnly)).toBe(expected);
   });
@@ -42,8 +42,8 @@ describe('defaultIssueDeadline', () => {
   });
 
   it('the policy is configurable (e.g. urgent items in 1 working day)', () => {
-    expect(defaultIssueDeadline('urgent', MONDAY, weekdaysOnly, { urgent: 1 })).toBe('2021-06-08T01:00:00.000Z');
-    expect(defaultIssueDeadline('normal', MONDAY, weekdaysOnly, { urgent: 1 })).toBe('2021-06-28T01:00:00.000Z');
+    expect(defaultIssueDeadline('urgent', MONDAY, weekdaysOnly, { urgent: 1 })).toBe('2021-06-08T09:00:00+08:00');
+    expect(defaultIssueDeadline('normal', MONDAY, weekdaysOnly, { urgent: 1 })).toBe('2021-06-28T09:00:00+08:00');
   });
 
   it('refuses a policy with a negative or fractional number of days', () => {

@@ -1,3 +1,4 @@
+import { toShanghaiIso } from '../calendar/local-date';
 import type { IssueUrgency } from './commands';
 
 /** Working days allowed per urgency. */
@@ -13,7 +14,8 @@ export type AddWorkingDays = (at: Date | string, n: number) => Date;
  * The default deadline of an issue assigned at `at`: `at` plus the policy's
  * working days for its urgency. The calendar is passed in, so this stays pure.
  * `policy` may override some urgencies; the rest keep the default.
- * Returns an ISO instant, ready for AssignIssue.deadline.
+ * Returns an ISO instant in Beijing time (`…+08:00`, as task deadlines are
+ * written), ready for AssignIssue.deadline.
  */
 export function defaultIssueDeadline(
   urgency: IssueUrgency,
@@ -30,5 +32,5 @@ export function defaultIssueDeadline(
   if (!(deadline instanceof Date) || Number.isNaN(deadline.getTime())) {
     throw new RangeError('addWorkingDays returned an invalid date');
   }
-  return deadline.toISOString();
+  return toShanghaiIso(deadline);
 }

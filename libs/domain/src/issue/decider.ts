@@ -1,5 +1,7 @@
 import type { Decider } from '../decider/decider';
 import { assertNever } from '../decider/decider';
+import type { ActStamp } from '../decider/effective-time';
+import { actOf } from '../decider/effective-time';
 import { IllegalTransition, InvalidCommandData } from '../decider/errors';
 import { checkEnvelope, requireOwnUnit, requireRole, requireText } from '../decider/guards';
 import { decideLoop } from '../closure-loop/decide';
@@ -56,10 +58,10 @@ export function decideIssue(command: IssueCommand, state: IssueState): IssueEven
   }
 }
 
-export function evolveIssue(state: IssueState, event: IssueEvent): IssueState {
+export function evolveIssue(state: IssueState, event: IssueEvent, at?: string): IssueState {
   switch (event.type) {
     case 'issue.reported.v1':
-      return reportedState(event);
+      return reportedState(event, actOf(event.type, at));
     case 'issue.assigned.v1':
     case 'issue.acknowledged.v1':
     case 'issue.progress_reported.v1':
@@ -71,7 +73,7 @@ export function evolveIssue(state: IssueState, event: IssueEvent): IssueState {
     case 'issue.extension_granted.v1':
     case 'issue.extension_refused.v1': {
       if (!isReported(state)) throw new Error(`${event.type} before issue.reported.v1`);
-      return evolveLoop(state, fromLoopEvent(ISSUE_EVENT_PREFIX, event));
+      return evolveLoop(state, fromLoopEvent(ISSUE_EVENT_PREFIX, event), actOf(event.type, at));
     }
     default:
       return assertNever(event, 'issue event');
@@ -123,10 +125,10 @@ function decideIssueLoop(command: IssueLoopCommand, state: IssueState, step: Loo
   return facts.map((fact): IssueLoopEvent => toLoopEvent(ISSUE_EVENT_PREFIX, { issueId: state.issueId }, fact) as IssueLoopEvent);
 }
 
-function reportedState(event: IssueReported): ReportedIssue {
+function reportedState(event: IssueReported, reported: ActStamp | null): ReportedIssue {
   const d = event.data;
   return {
-    ...initialLoopState('reported'),
+    ...initialLoopState('reported', null, reported),
     issueId: d.issueId,
     title: d.title,
     description: d.description,

@@ -7,6 +7,7 @@
  */
 import type { Actor, Decider } from '../decider/decider';
 import { assertNever } from '../decider/decider';
+import { actOf, laterAct, requireNotBefore } from '../decider/effective-time';
 import { IllegalTransition, InvalidCommandData } from '../decider/errors';
 import { checkEnvelope, requireOwnUnit, requireRole, requireText } from '../decider/guards';
 import { localDateOf, tryEpochDay } from '../calendar/local-date';
@@ -63,8 +64,8 @@ export function decidePark(command: ParkCommand, state: ParkState): ParkEvent[] 
   }
 }
 
-export function evolvePark(state: ParkState, event: ParkEvent): ParkState {
-  if (event.type === 'park.registered.v1') return registeredState(event);
+export function evolvePark(state: ParkState, event: ParkEvent, at?: string): ParkState {
+  if (event.type === 'park.registered.v1') return { ...registeredState(event), registeredAct: actOf(event.type, at) };
   if (!isParkRegistered(state)) throw new Error(`${event.type} before park.registered.v1`);
   switch (event.type) {
     case 'park.milestone_recorded.v1': {
@@ -201,6 +202,8 @@ function correctReport(command: CorrectMonthlyReport, park: RegisteredPark): Par
   const period = reportPeriod(figures.year, figures.month);
   const existing = park.reports[period];
   if (!existing) throw new NoMonthlyReportToCorrect(name, period);
+  // a correction answers the report it corrects (its data carries its effective time)
+  requireNotBefore(name, command.at, { act: existing.revision === 1 ? 'park.monthly_report_submitted.v1' : 'park.monthly_report_corrected.v1', at: existing.at });
   return [
     {
       type: 'park.monthly_report_corrected.v1',
@@ -280,6 +283,13 @@ function rate(command: RateParkStars, park: RegisteredPark): ParkEvent[] {
   const name = command.type;
   requireAuthorityActor(name, command.actor);
   if (!park.certification) throw new ParkNotCertified(name);
+  // a rating answers the certification and the rating before it
+  const lastRating = park.ratings[park.ratings.length - 1];
+  requireNotBefore(
+    name,
+    command.at,
+    laterAct({ act: 'park.certified.v1', at: park.certification.at }, lastRating ? { act: 'park.stars_rated.v1', at: lastRating.at } : null),
+  );
   const stars = command.data.stars;
   if (!STAR_LEVELS.includes(stars)) throw new InvalidCommandData(name, 'stars', 'must be 1, 2 or 3');
   if (stars === park.stars) throw new StarRatingUnchanged(name, stars);
@@ -306,6 +316,7 @@ function requirePark(command: Exclude<ParkCommand, RegisterPark>, state: ParkSta
   if (command.data.parkId !== state.parkId) {
     throw new InvalidCommandData(command.type, 'parkId', `does not match the park ${state.parkId}`);
   }
+  requireNotBefore(command.type, command.at, state.registeredAct);
   return state;
 }
 
@@ -359,5 +370,6 @@ function registeredState(event: ParkRegistered): RegisteredPark {
     highestAwardedStars: 0,
     ratings: [],
     awardsDueWan: 0,
+    registeredAct: null,
   };
 }

@@ -2,7 +2,7 @@
  * Findings become issues: a ReportIssue and an AssignIssue to the park's
  * district per finding, on deterministic issue ids, accepted by the issue decider.
  */
-import { addWorkingDays } from '@duban/domain/calendar';
+import { addWorkingDays, toShanghaiIso } from '@duban/domain/calendar';
 import { AuditorCannotWrite, IllegalTransition, InvalidCommandData, RoleNotPermitted, foldEvents, specFor } from '@duban/domain/decider';
 import type { IssueEvent, ReportedIssue } from '@duban/domain/issue';
 import { issueDecider } from '@duban/domain/issue';
@@ -62,9 +62,9 @@ describe('findingsToIssueCommands', () => {
       type: 'AssignIssue',
       at: AT,
       actor: supervisor,
-      data: { issueId: size!.issueId, unitId: GONGYI, deadline: '2021-08-17T15:59:59.000Z' },
+      data: { issueId: size!.issueId, unitId: GONGYI, deadline: '2021-08-17T23:59:59+08:00' },
     });
-    expect(out[2]!.assign.data.deadline).toBe('2021-07-27T15:59:59.000Z'); // normal: 15 working days
+    expect(out[2]!.assign.data.deadline).toBe('2021-07-27T23:59:59+08:00'); // normal: 15 working days
   });
 
   it('issue ids are deterministic, distinct, and UUID-shaped', () => {
@@ -94,7 +94,7 @@ describe('findingsToIssueCommands', () => {
 
   it('the deadline policy may be overridden', () => {
     const [size] = findingsToIssueCommands(findings, AT, supervisor, { addWorkingDays, deadlinePolicy: { complex: 20 } });
-    expect(size!.assign.data.deadline).toBe(addWorkingDays(AT, 20).toISOString());
+    expect(size!.assign.data.deadline).toBe(toShanghaiIso(addWorkingDays(AT, 20)));
   });
 
   it('needs a supervisor (AssignIssue is theirs) and an ISO instant', () => {

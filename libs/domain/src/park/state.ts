@@ -1,3 +1,4 @@
+import type { ActStamp } from '../decider/effective-time';
 import type { ParkLandUse, ParkMilestone, ParkType, SizeRelaxation, StarLevel } from './commands';
 import type { MonthlyReportData, StarChange } from './events';
 
@@ -45,6 +46,8 @@ export interface RegisteredPark {
   readonly ratings: readonly StarRating[];
   /** Sum of awardDueWan over all ratings, 万元. */
   readonly awardsDueWan: number;
+  /** The registration with its effective time: nothing on the park takes effect before it (null when folded without times). */
+  readonly registeredAct: ActStamp | null;
 }
 
 export type ParkState = { readonly status: 'none' } | RegisteredPark;

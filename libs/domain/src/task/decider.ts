@@ -1,5 +1,7 @@
 import type { Decider } from '../decider/decider';
 import { assertNever } from '../decider/decider';
+import type { ActStamp } from '../decider/effective-time';
+import { actOf, laterAct, requireNotBefore } from '../decider/effective-time';
 import { IllegalTransition, InvalidCommandData } from '../decider/errors';
 import {
   checkEnvelope,
@@ -78,12 +80,13 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
   }
 }
 
-export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
+export function evolveTask(state: TaskState, event: TaskEvent, at?: string): TaskState {
+  const act = actOf(event.type, at);
   switch (event.type) {
     case 'task.registered.v1':
-      return registeredState(event);
+      return registeredState(event, act);
     case 'task.amended.v1':
-      return amendedState(registeredOrThrow(state, event.type), event);
+      return amendedState(registeredOrThrow(state, event.type), event, act);
     case 'task.share.assigned.v1':
     case 'task.share.acknowledged.v1':
     case 'task.share.progress_reported.v1':
@@ -97,14 +100,16 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
     case 'task.share.extension_refused.v1': {
       const task = registeredOrThrow(state, event.type);
       const share = shareOrThrow(task, event.data.unitId, event.type);
-      const next = evolveLoop(share, fromLoopEvent(SHARE_EVENT_PREFIX, event));
+      const next = evolveLoop(share, fromLoopEvent(SHARE_EVENT_PREFIX, event), act);
       return { ...task, shares: { ...task.shares, [share.unitId]: next } };
     }
-    case 'task.closed.v1':
-      return { ...registeredOrThrow(state, event.type), status: 'closed', closedAt: event.data.at };
+    case 'task.closed.v1': {
+      const task = registeredOrThrow(state, event.type);
+      return { ...task, status: 'closed', closedAt: event.data.at, lastTaskAct: laterAct(task.lastTaskAct, act) };
+    }
     case 'task.reopened.v1': {
       const task = registeredOrThrow(state, event.type);
-      return { ...task, status: 'open', closedAt: null, reopenCount: task.reopenCount + 1 };
+      return { ...task, status: 'open', closedAt: null, reopenCount: task.reopenCount + 1, lastTaskAct: laterAct(task.lastTaskAct, act) };
     }
     default:
       return assertNever(event, 'task event');
@@ -159,6 +164,8 @@ function amend(command: AmendTask, state: TaskState): TaskEvent[] {
   const d = command.data;
   if (d.taskId !== state.taskId) invalid(name, 'taskId', `does not match the task ${state.taskId}`);
   if (state.status === 'closed') throw new IllegalTransition(name, state.status);
+  // an amendment answers the registration and the amendments before it
+  requireNotBefore(name, command.at, state.lastTaskAct);
   const reason = requireText(name, 'reason', d.reason);
   const documentRef = d.documentRef === undefined ? undefined : requireText(name, 'documentRef', d.documentRef);
 
@@ -201,6 +208,8 @@ function amend(command: AmendTask, state: TaskState): TaskEvent[] {
     const share = state.shares[unitId];
     const work = share === undefined ? [] : workOn(share);
     if (share !== undefined && work.length > 0) throw new ShareHasWork(name, state.taskId, unitId, share.status, work);
+    // a share cannot be dropped before its 交办
+    if (share !== undefined) requireNotBefore(name, command.at, share.lastAct);
   }
 
   const amended: TaskAmended = {
@@ -215,7 +224,7 @@ function amend(command: AmendTask, state: TaskState): TaskEvent[] {
       at: command.at,
     },
   };
-  const after = evolveTask(state, amended);
+  const after = evolveTask(state, amended, command.at);
   const allClosed = isRegistered(after) && after.responsibleUnits.every((u) => after.shares[u]?.status === 'closed');
   return allClosed ? [amended, { type: 'task.closed.v1', data: { taskId: state.taskId, at: command.at } }] : [amended];
 }
@@ -267,12 +276,13 @@ function decideShare(
   const facts = decideLoop(
     { command: name, at: command.at, actor: command.actor, step: step(state) },
     share,
-    { noteAuthors: [...state.leadUnits, ...state.cooperatingUnits] },
+    // the reopening of a share of a closed task also reopens the task: not before its closing
+    { noteAuthors: [...state.leadUnits, ...state.cooperatingUnits], notBefore: state.status === 'closed' ? state.lastTaskAct : null },
   );
   const key = { taskId: state.taskId, unitId: share.unitId };
   const events: TaskEvent[] = facts.map((fact): TaskShareEvent => toLoopEvent(SHARE_EVENT_PREFIX, key, fact));
 
-  const after = events.reduce(evolveTask, state);
+  const after = events.reduce<TaskState>((s, e) => evolveTask(s, e, command.at), state);
   const allClosed = isRegistered(after) && after.responsibleUnits.every((u) => after.shares[u]?.status === 'closed');
   if (state.status === 'open' && allClosed) {
     events.push({ type: 'task.closed.v1', data: { taskId: state.taskId, at: command.at } });
@@ -282,7 +292,7 @@ function decideShare(
   return events;
 }
 
-function registeredState(event: TaskRegistered): RegisteredTask {
+function registeredState(event: TaskRegistered, registered: ActStamp | null): RegisteredTask {
   const d = event.data;
   return {
     status: 'open',
@@ -299,17 +309,18 @@ function registeredState(event: TaskRegistered): RegisteredTask {
     supervisingOffice: d.supervisingOffice,
     // Fan-out: one share per responsible unit, each with its own loop.
     shares: Object.fromEntries(
-      d.responsibleUnits.map((unitId): [string, ShareState] => [unitId, openShare(unitId)]),
+      d.responsibleUnits.map((unitId): [string, ShareState] => [unitId, openShare(unitId, registered)]),
     ),
     closedAt: null,
     reopenCount: 0,
     amendmentCount: 0,
+    lastTaskAct: registered,
   };
 }
 
 /** Applies the changes; opens a share per added responsible unit (as registration does), drops the removed ones. */
-function amendedState(task: RegisteredTask, event: TaskAmended): RegisteredTask {
-  let next: RegisteredTask = { ...task, amendmentCount: task.amendmentCount + 1 };
+function amendedState(task: RegisteredTask, event: TaskAmended, amended: ActStamp | null): RegisteredTask {
+  let next: RegisteredTask = { ...task, amendmentCount: task.amendmentCount + 1, lastTaskAct: laterAct(task.lastTaskAct, amended) };
   for (const change of event.data.changes) {
     switch (change.field) {
       case 'title':
@@ -341,13 +352,14 @@ function amendedState(task: RegisteredTask, event: TaskAmended): RegisteredTask 
   const shares: Record<string, ShareState> = Object.fromEntries(Object.entries(task.shares).filter(([unitId]) => !removed.has(unitId)));
   for (const unitId of event.data.addedResponsibleUnits) {
     if (Object.hasOwn(shares, unitId)) throw new Error(`${event.type} adds unit ${unitId}, which has a share in task ${task.taskId} already`);
-    shares[unitId] = openShare(unitId);
+    shares[unitId] = openShare(unitId, amended);
   }
   return { ...next, shares };
 }
 
-function openShare(unitId: string): ShareState {
-  return { ...initialLoopState('registered', unitId), unitId };
+/** A share opened by `opened` (the registration, or the amendment that added its unit). */
+function openShare(unitId: string, opened: ActStamp | null): ShareState {
+  return { ...initialLoopState('registered', unitId, opened), unitId };
 }
 
 function registeredOrThrow(state: TaskState, eventType: string): RegisteredTask {

@@ -1,3 +1,4 @@
+import type { ActStamp } from '../decider/effective-time';
 import type { ClosureLoopState } from '../closure-loop/state';
 import type { NumericTarget, SourceDocument } from './commands';
 
@@ -27,6 +28,13 @@ export interface RegisteredTask {
   readonly reopenCount: number;
   /** How many times the registration was amended (task.amended.v1). */
   readonly amendmentCount: number;
+  /**
+   * The latest act on the task itself (registration, amendment, closing,
+   * reopening) with its effective time: an amendment takes effect no earlier,
+   * nor does a share's reopening of the closed task. Each share keeps its own
+   * `lastAct`. Null when the events were folded without their times.
+   */
+  readonly lastTaskAct: ActStamp | null;
 }
 
 export type TaskState = { readonly status: 'none' } | RegisteredTask;

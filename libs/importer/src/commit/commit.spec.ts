@@ -308,7 +308,7 @@ describeWithSeeds('committing the seeds into a real SQLite store', () => {
     await importSeed('000');
     // 巩义市 signed for its share (签收): dropping it from the responsible units is refused (ShareHasWork)
     const executor = new CommandExecutor(store);
-    const envelope = (commandId: string) => ({ commandId, correlationId: commandId, causationId: commandId, actor: supervisor, receivedAt: '2021-05-06T09:00:00Z' });
+    const envelope = (commandId: string) => ({ commandId, correlationId: commandId, causationId: commandId, actor: supervisor, receivedAt: '2021-05-07T09:00:00Z' });
     const share = { taskId: ITEM_ID, unitId: '巩义市' };
     await executor.execute(taskDecider, taskStream(ITEM_ID), { type: 'AssignShare', at: '2021-05-06T09:00:00+08:00', actor: supervisor, data: share }, envelope('assign'), { creates: false });
     const gongyi: Actor = { userId: 'gy', unitId: '巩义市', role: 'unit' };
