@@ -109,7 +109,7 @@ describe('imports over HTTP, with the example documents', () => {
     });
     expect(await head()).toBe(24n);
     const task = await sup().get(`/api/v1/tasks/${id}`);
-    expect(task.body.item).toMatchObject({ itemPath: '一/（三）/1', leadUnits: ['市工信局'], deadline: '2026-12-31T15:59:59.000Z', target: { value: 1000, unit: '家', comparator: '>=' } });
+    expect(task.body.item).toMatchObject({ itemPath: '一/（三）/1', leadUnits: ['市工信局'], deadline: '2026-12-31T23:59:59+08:00', target: { value: 1000, unit: '家', comparator: '>=' } });
     const target = await sup().get(`/api/v1/targets/${targetIdFor('郑东新区', 2026, '上云企业')}`);
     expect(target.body.item).toMatchObject({ value: 260, unitOfMeasure: '家', sourceDocument: { docNumber: '郑政办〔2026〕8号' } });
 
@@ -154,7 +154,7 @@ describe('an item registered by hand, then its document imported', () => {
         text: '全年完成数字化诊断的企业1000家以上。',
         leadUnits: ['市工信局'],
         responsibleUnits: ['郑州航空港区'],
-        deadline: '2026-12-31T15:59:59.000Z',
+        deadline: '2026-12-31T23:59:59+08:00',
         effectiveAt: '2026-02-27T00:00:00+08:00',
       });
     expect(registered.status).toBe(201);
@@ -265,7 +265,7 @@ describeWithSeeds('imports over HTTP, with the seed documents', () => {
     expect(task.body.item).toMatchObject({
       itemPath: '一/（三）/1',
       leadUnits: ['市工信局'],
-      deadline: '2021-12-31T15:59:59.000Z',
+      deadline: '2021-12-31T23:59:59+08:00',
       target: { value: 20, unit: '个', comparator: '>=' },
       supervisingOffice: OFFICE,
     });
@@ -300,11 +300,11 @@ describeWithSeeds('imports over HTTP, with the seed documents', () => {
     const changed = preview.body.plan.tasks.find((x: { path: string }) => x.path === '一/（三）/1');
     expect(changed.changes).toEqual([
       { field: 'leadUnits', before: ['市工信局'], after: ['市科技局'], added: ['市科技局'], removed: ['市工信局'] },
-      { field: 'deadline', before: '2021-12-31T15:59:59.000Z', after: '2021-11-30T15:59:59.000Z' },
+      { field: 'deadline', before: '2021-12-31T23:59:59+08:00', after: '2021-11-30T23:59:59+08:00' },
     ]);
     expect(changed.amendment).toMatchObject({
       commandId: expect.stringMatching(/^import:郑政办〔2021〕34号:一\/（三）\/1:amend:1:[0-9a-f]{16}$/),
-      command: { type: 'AmendTask', data: { taskId: id000, leadUnits: ['市科技局'], deadline: '2021-11-30T15:59:59.000Z', reason: 're-import of 郑政办〔2021〕34号 (000-修订.txt)' } },
+      command: { type: 'AmendTask', data: { taskId: id000, leadUnits: ['市科技局'], deadline: '2021-11-30T23:59:59+08:00', reason: 're-import of 郑政办〔2021〕34号 (000-修订.txt)' } },
     });
 
     // without acceptance: shown, not written
@@ -324,7 +324,7 @@ describeWithSeeds('imports over HTTP, with the seed documents', () => {
     expect(commit.body.counts).toMatchObject({ tasks: { written: 1, unchanged: 43 }, targets: { unchanged: 64 }, events: 1 });
     expect(await head()).toBe(before + 1n);
     const task = await sup().get(`/api/v1/tasks/${id000}`);
-    expect(task.body).toMatchObject({ version: 1, item: { leadUnits: ['市科技局'], deadline: '2021-11-30T15:59:59.000Z', amendmentCount: 1 } });
+    expect(task.body).toMatchObject({ version: 1, item: { leadUnits: ['市科技局'], deadline: '2021-11-30T23:59:59+08:00', amendmentCount: 1 } });
     const history = await sup().get(`/api/v1/tasks/${id000}/history`);
     expect(JSON.stringify(history.body)).toContain(changed.amendment.commandId);
     expect(JSON.stringify(history.body)).toContain('"from":["市工信局"],"to":["市科技局"]');

@@ -66,7 +66,7 @@ describe('example 01 (郑政办〔2026〕8号): fields on their own lines, an an
       responsibleUnits: THE_16,
       cooperatingUnits: ['市科技局', '市统计局'],
       deadline: '2026-12-31',
-      deadlineInstant: '2026-12-31T15:59:59.000Z',
+      deadlineInstant: '2026-12-31T23:59:59+08:00',
       deadlineText: '2026年12月',
       deadlineKind: 'date',
       targets: [{ value: 1000, unit: '家', comparator: '>=', text: '1000家以上', line: 45 }],

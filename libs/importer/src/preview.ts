@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { taskIdFor } from '@duban/application/streams';
 import { normalizeItemPath } from '@duban/domain/task';
-import { endOfLocalDay } from '@duban/domain/calendar';
+import { endOfLocalDay, toShanghaiIso } from '@duban/domain/calendar';
 import { UnitRegistry } from '@duban/domain/units';
 import type { ResolvedList } from '@duban/domain/units';
 import { readDeadline } from './deadline';
@@ -792,7 +792,7 @@ export function parsePolicyDocument(text: string, options: ParseOptions = {}): I
       cooperatingUnits: resolved.cooperating.units,
       written: { lead: resolved.lead.written, responsible: resolved.responsible.written, cooperating: resolved.cooperating.written },
       deadline,
-      deadlineInstant: deadline === null ? null : endOfLocalDay(deadline).toISOString(),
+      deadlineInstant: deadline === null ? null : toShanghaiIso(endOfLocalDay(deadline)),
       deadlineText: d.deadline?.source.text ?? null,
       deadlineKind,
       recurrence,

@@ -86,7 +86,7 @@ describeWithSeeds('the importer on the seed documents', () => {
         // lines 87–89, "市资\n\n源规划局" joined across the PDF line break
         cooperatingUnits: ['市发展改革委', '市科技局', '市住房保障局', '市自然资源规划局', '市金融局', '市人社局', '市统计局'],
         deadline: '2021-12-31',
-        deadlineInstant: '2021-12-31T15:59:59.000Z',
+        deadlineInstant: '2021-12-31T23:59:59+08:00',
         deadlineText: '2021年12月',
         deadlineKind: 'date',
         recurrence: null,

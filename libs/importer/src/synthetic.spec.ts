@@ -80,7 +80,7 @@ describe('another city (洛阳, its own registry): sentences, parentheses, share
   it('每季度 is recurring, 长期坚持 is ongoing: no date, the words kept', () => {
     expect(item(p, '二/（四）')).toMatchObject({ deadline: null, deadlineText: '每季度', deadlineKind: 'recurring', recurrence: 'quarterly', missing: ['deadline'] });
     expect(item(p, '二/（五）')).toMatchObject({ deadline: null, deadlineText: '长期坚持', deadlineKind: 'ongoing', recurrence: null });
-    expect(item(p, '三/（六）')).toMatchObject({ deadline: '2022-12-31', deadlineInstant: '2022-12-31T15:59:59.000Z' });
+    expect(item(p, '三/（六）')).toMatchObject({ deadline: '2022-12-31', deadlineInstant: '2022-12-31T23:59:59+08:00' });
   });
 
   it('an unknown unit is listed, never guessed', () => {

@@ -212,9 +212,17 @@ describe('FiguresController over HTTP', () => {
     }
   });
 
-  it('503 when the read models do not reach the position in time', async () => {
-    const ahead = h.runner.status()[0].checkpoint + 1000n;
-    const res = await get(`/figures?${JUNE}&position=${ahead}`, supervisor).expect(503);
+  it('400 naming the head when the position lies beyond the log (the head is known: no wait)', async () => {
+    const head = await h.store.headPosition();
+    const res = await get(`/figures?${JUNE}&position=${head + 1000n}`, supervisor).expect(400);
+    expect(JSON.stringify(res.body)).toContain(String(head));
+  });
+
+  it('503 when the read models do not reach a position of the log in time', async () => {
+    await h.runner.stop();
+    await h.ledger.runAll([registerTask('http-t2', { responsibleUnits: [AIRPORT_ZONE], deadline: '2021-07-30T23:59:59+08:00' })]);
+    const head = await h.store.headPosition();
+    const res = await get(`/figures?${JUNE}&position=${head}`, supervisor).expect(503);
     expect(res.body.message).toMatch(/has not reached position/);
   });
 });

@@ -188,7 +188,7 @@ describe('ParkRulesProcessor', () => {
     expect(issue).toMatchObject({ status: 'assigned', unitId: AIRPORT, urgency: 'complex', category: '园区规模', parkId: SMALL.parkId, reportingUnit: OFFICE });
     expect(issue.description).toContain('核查规则 park.size');
     // complex: 30 working days after Tuesday 2021-06-01 (端午 06-14 off) → Wednesday 2021-07-14, end of day Beijing
-    expect(issue.deadline).toBe('2021-07-14T15:59:59.000Z');
+    expect(issue.deadline).toBe('2021-07-14T23:59:59+08:00');
     expect(first.processor.status()).toMatchObject({ state: 'running', issuesReported: 1, failures: 0 });
 
     // restart on the same checkpoint: the registration is not processed again (the first run goes as far as

@@ -131,7 +131,7 @@ describe('committing the example documents into a real SQLite store', () => {
       leadUnits: ['市工信局'],
       responsibleUnits: THE_16,
       cooperatingUnits: ['市科技局', '市统计局'],
-      deadline: '2026-12-31T15:59:59.000Z',
+      deadline: '2026-12-31T23:59:59+08:00',
       target: { value: 1000, unit: '家', comparator: '>=' },
       supervisingOffice: '市政府办公厅四处',
     });
@@ -165,13 +165,13 @@ describe('committing the example documents into a real SQLite store', () => {
     const changed = task(plan, ITEM);
     expect(changed.changes).toEqual([
       { field: 'leadUnits', before: ['市工信局'], after: ['市科技局'], added: ['市科技局'], removed: ['市工信局'] },
-      { field: 'deadline', before: '2026-12-31T15:59:59.000Z', after: '2026-11-30T15:59:59.000Z' },
+      { field: 'deadline', before: '2026-12-31T23:59:59+08:00', after: '2026-11-30T23:59:59+08:00' },
     ]);
     expect(formatPlan(plan)).toMatch(/deadline\s+2026-12-31 → 2026-11-30/);
     expect(report.written).toEqual([]);
     expect(report.skipped).toEqual([expect.objectContaining({ path: ITEM, reason: expect.stringContaining('amended in the document: not written'), changes: changed.changes })]);
     expect(await head()).toBe(before);
-    expect(await stateOf()).toMatchObject({ leadUnits: ['市工信局'], deadline: '2026-12-31T15:59:59.000Z' });
+    expect(await stateOf()).toMatchObject({ leadUnits: ['市工信局'], deadline: '2026-12-31T23:59:59+08:00' });
   });
 
   it('accepting writes task.amended.v1 once; a retry replays it; a re-import of the amended document is unchanged', async () => {
@@ -183,12 +183,12 @@ describe('committing the example documents into a real SQLite store', () => {
     expect(planned.amendment!.command).toMatchObject({
       type: 'AmendTask',
       at: '2026-02-27T00:00:00+08:00',
-      data: { taskId: ITEM_ID, leadUnits: ['市科技局'], deadline: '2026-11-30T15:59:59.000Z', reason: `re-import of ${DOC} (01-修订.txt)`, documentRef: DOC },
+      data: { taskId: ITEM_ID, leadUnits: ['市科技局'], deadline: '2026-11-30T23:59:59+08:00', reason: `re-import of ${DOC} (01-修订.txt)`, documentRef: DOC },
     });
     expect(accepted.report.written).toEqual([expect.objectContaining({ path: ITEM, events: ['task.amended.v1'], version: '1', replayed: false })]);
     expect(formatReport(accepted.report)).toMatch(/amended:\n {2}郑政办〔2026〕8号 一\/（三）\/1 \(市科技局\)\n {4}leadUnits {2}− 市工信局 {2}\+ 市科技局\n {4}deadline +2026-12-31 → 2026-11-30/);
     expect(await head()).toBe(before + 1n);
-    expect(await stateOf()).toMatchObject({ leadUnits: ['市科技局'], deadline: '2026-11-30T15:59:59.000Z', amendmentCount: 1 });
+    expect(await stateOf()).toMatchObject({ leadUnits: ['市科技局'], deadline: '2026-11-30T23:59:59+08:00', amendmentCount: 1 });
 
     const retried = await commitImport(accepted.plan, writer);
     expect(retried.written).toEqual([expect.objectContaining({ path: ITEM, replayed: true, events: ['task.amended.v1'] })]);
@@ -217,7 +217,7 @@ describe('committing the example documents into a real SQLite store', () => {
   it('an amendment the domain refuses is shown with the reason and not written', async () => {
     await importExample('workPlan');
     const executor = new CommandExecutor(store);
-    const envelope = (commandId: string) => ({ commandId, correlationId: commandId, causationId: commandId, actor: supervisor, receivedAt: '2026-03-02T09:00:00Z' });
+    const envelope = (commandId: string) => ({ commandId, correlationId: commandId, causationId: commandId, actor: supervisor, receivedAt: '2026-03-03T09:00:00+08:00' });
     const share = { taskId: ITEM_ID, unitId: '巩义市' };
     await executor.execute(taskDecider, taskStream(ITEM_ID), { type: 'AssignShare', at: '2026-03-02T09:00:00+08:00', actor: supervisor, data: share }, envelope('assign'), { creates: false });
     const gongyi: Actor = { userId: 'gy', unitId: '巩义市', role: 'unit' };
@@ -232,7 +232,7 @@ describe('committing the example documents into a real SQLite store', () => {
 
     // a new deadline before the effective time (now: after November 2026) is refused too, with the way out
     const late = await importPreview(amendedCopy(), { defaultDeadline: 'year-end', effectiveAt: undefined, acceptAmendments: true });
-    expect(task(late.plan, ITEM).reasons).toEqual([expect.stringMatching(/^AmendTask: deadline 2026-11-30T15:59:59.000Z is before the effective time .*: back-date with --effective-at \(e.g. --effective-at document: 2026-02-27\)$/)]);
+    expect(task(late.plan, ITEM).reasons).toEqual([expect.stringMatching(/^AmendTask: deadline 2026-11-30T23:59:59\+08:00 is before the effective time .*: back-date with --effective-at \(e.g. --effective-at document: 2026-02-27\)$/)]);
     expect(await head()).toBe(before);
   });
 
@@ -294,11 +294,11 @@ describe('planImport on the example documents: the rules (no store)', () => {
     expect(without.summary.tasks).toEqual({ register: 4, unchanged: 0, amended: 0, notRegistrable: 1 });
     expect(task(without, '二/3').reasons).toEqual([NO_DEADLINE]);
     const yearEnd = plan('parentheses', { effectiveAt: 'document', defaultDeadline: 'year-end' });
-    expect(yearEnd.defaultDeadline).toEqual({ given: 'year-end', instant: '2026-12-31T15:59:59.000Z' });
-    expect(task(yearEnd, '二/3').command!.data.deadline).toBe('2026-12-31T15:59:59.000Z');
+    expect(yearEnd.defaultDeadline).toEqual({ given: 'year-end', instant: '2026-12-31T23:59:59+08:00' });
+    expect(task(yearEnd, '二/3').command!.data.deadline).toBe('2026-12-31T23:59:59+08:00');
     const dated = plan('parentheses', { effectiveAt: 'document', defaultDeadline: '2027-06-30' });
-    expect(task(dated, '二/3').command!.data.deadline).toBe('2027-06-30T15:59:59.000Z');
-    expect(task(dated, '二/1').command!.data.deadline).toBe('2026-10-31T15:59:59.000Z'); // a stated deadline is kept
+    expect(task(dated, '二/3').command!.data.deadline).toBe('2027-06-30T23:59:59+08:00');
+    expect(task(dated, '二/1').command!.data.deadline).toBe('2026-10-31T23:59:59+08:00'); // a stated deadline is kept
   });
 
   it('a lead without responsible units is responsible; no lead takes the 主办; the 督办 supervises', () => {
@@ -324,7 +324,7 @@ describe('planImport on the example documents: the rules (no store)', () => {
     expect(p.effectiveAtSource).toBe('now');
     expect(p.summary.tasks.notRegistrable).toBe(6);
     expect(task(p, '一/（一）').reasons).toEqual([
-      'deadline 2026-03-31 is before the effective time 2027-01-15T00:00:00.000Z: back-date with --effective-at (e.g. --effective-at document: 2026-02-27)',
+      'deadline 2026-03-31 is before the effective time 2027-01-15T08:00:00+08:00: back-date with --effective-at (e.g. --effective-at document: 2026-02-27)',
     ]);
     expect(p.summary.targets.register).toBe(18);
   });

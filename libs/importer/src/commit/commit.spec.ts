@@ -127,7 +127,7 @@ describeWithSeeds('committing the seeds into a real SQLite store', () => {
       itemPath: '一/（三）/1',
       title: '全年新开工20个以上小微企业园',
       leadUnits: ['市工信局'],
-      deadline: '2021-12-31T15:59:59.000Z',
+      deadline: '2021-12-31T23:59:59+08:00',
       target: { value: 20, unit: '个', comparator: '>=' },
       supervisingOffice: '市政府办公厅四处',
     });
@@ -200,7 +200,7 @@ describeWithSeeds('committing the seeds into a real SQLite store', () => {
     expect(changed.action).toBe('amended');
     expect(changed.changes).toEqual([
       { field: 'leadUnits', before: ['市工信局'], after: ['市科技局'], added: ['市科技局'], removed: ['市工信局'] },
-      { field: 'deadline', before: '2021-12-31T15:59:59.000Z', after: '2021-11-30T15:59:59.000Z' },
+      { field: 'deadline', before: '2021-12-31T23:59:59+08:00', after: '2021-11-30T23:59:59+08:00' },
     ]);
     expect(formatPlan(plan)).toContain('amended (the ledger holds other content; not written: accept amendments to write them):');
     expect(formatPlan(plan)).toMatch(/deadline\s+2021-12-31 → 2021-11-30/);
@@ -211,7 +211,7 @@ describeWithSeeds('committing the seeds into a real SQLite store', () => {
     ]);
     expect(formatReport(report)).toContain('2021-12-31 → 2021-11-30');
     expect(await head()).toBe(before);
-    expect(await stateOf()).toMatchObject({ leadUnits: ['市工信局'], deadline: '2021-12-31T15:59:59.000Z' });
+    expect(await stateOf()).toMatchObject({ leadUnits: ['市工信局'], deadline: '2021-12-31T23:59:59+08:00' });
   });
 
   it('accepting amendments writes task.amended.v1 once; a re-run replays it; a re-import of the amended document is unchanged', async () => {
@@ -229,7 +229,7 @@ describeWithSeeds('committing the seeds into a real SQLite store', () => {
       data: {
         taskId: ITEM_ID,
         leadUnits: ['市科技局'],
-        deadline: '2021-11-30T15:59:59.000Z',
+        deadline: '2021-11-30T23:59:59+08:00',
         reason: 're-import of 郑政办〔2021〕34号 (000-修订.txt)',
         documentRef: '郑政办〔2021〕34号',
       },
@@ -253,7 +253,7 @@ describeWithSeeds('committing the seeds into a real SQLite store', () => {
         taskId: ITEM_ID,
         changes: [
           { field: 'leadUnits', from: ['市工信局'], to: ['市科技局'] },
-          { field: 'deadline', from: '2021-12-31T15:59:59.000Z', to: '2021-11-30T15:59:59.000Z' },
+          { field: 'deadline', from: '2021-12-31T23:59:59+08:00', to: '2021-11-30T23:59:59+08:00' },
         ],
         addedResponsibleUnits: [],
         removedResponsibleUnits: [],
@@ -263,7 +263,7 @@ describeWithSeeds('committing the seeds into a real SQLite store', () => {
       },
       metadata: { commandId: planned.amendment!.commandId, actorUserId: '张督查', actorRole: 'supervisor' },
     });
-    expect(await stateOf()).toMatchObject({ leadUnits: ['市科技局'], deadline: '2021-11-30T15:59:59.000Z', amendmentCount: 1 });
+    expect(await stateOf()).toMatchObject({ leadUnits: ['市科技局'], deadline: '2021-11-30T23:59:59+08:00', amendmentCount: 1 });
 
     // the same plan committed again (a retry after a lost answer): the store holds the command id, nothing new
     const retried = await commitImport(accepted.plan, writer);
@@ -329,7 +329,7 @@ describeWithSeeds('committing the seeds into a real SQLite store', () => {
     // a changed deadline before the effective time (now) is refused too, with the way out
     const late = await importPreview(amendedCopy(), { defaultDeadline: 'year-end', effectiveAt: undefined, acceptAmendments: true });
     expect(task(late.plan, ITEM).reasons).toEqual([
-      expect.stringMatching(/^AmendTask: deadline 2021-11-30T15:59:59.000Z is before the effective time .*: back-date with --effective-at \(e.g. --effective-at document: 2021-04-30\)$/),
+      expect.stringMatching(/^AmendTask: deadline 2021-11-30T23:59:59\+08:00 is before the effective time .*: back-date with --effective-at \(e.g. --effective-at document: 2021-04-30\)$/),
     ]);
     expect(late.report.written).toEqual([]);
     expect(await head()).toBe(before);
@@ -441,13 +441,13 @@ describeWithSeeds('planImport on the seeds: the rules (no store)', () => {
   });
 
   it("year-end is 23:59:59 on 31 Dec of the document's year, Asia/Shanghai; an explicit date works the same way", () => {
-    expect(plan('003', { defaultDeadline: 'year-end', effectiveAt: 'document' }).tasks[0]!.command!.data.deadline).toBe('2023-12-31T15:59:59.000Z');
-    expect(plan('002', { defaultDeadline: 'year-end', effectiveAt: 'document' }).defaultDeadline).toEqual({ given: 'year-end', instant: '2019-12-31T15:59:59.000Z' });
+    expect(plan('003', { defaultDeadline: 'year-end', effectiveAt: 'document' }).tasks[0]!.command!.data.deadline).toBe('2023-12-31T23:59:59+08:00');
+    expect(plan('002', { defaultDeadline: 'year-end', effectiveAt: 'document' }).defaultDeadline).toEqual({ given: 'year-end', instant: '2019-12-31T23:59:59+08:00' });
     const dated = plan('003', { defaultDeadline: '2024-06-30', effectiveAt: 'document' });
     expect(dated.tasks[0]).toMatchObject({ action: 'register', filled: ['deadline: 2024-06-30 2024-06-30 (none written)'] });
-    expect(dated.tasks[0]!.command!.data.deadline).toBe('2024-06-30T15:59:59.000Z');
+    expect(dated.tasks[0]!.command!.data.deadline).toBe('2024-06-30T23:59:59+08:00');
     // a stated deadline is kept
-    expect(task(plan('000', { defaultDeadline: '2030-01-01', effectiveAt: 'document' }), '一/（一）').command!.data.deadline).toBe('2021-04-30T15:59:59.000Z');
+    expect(task(plan('000', { defaultDeadline: '2030-01-01', effectiveAt: 'document' }), '一/（一）').command!.data.deadline).toBe('2021-04-30T23:59:59+08:00');
   });
 
   it('an item with a lead and no responsible units takes its lead as responsible', () => {
@@ -473,7 +473,7 @@ describeWithSeeds('planImport on the seeds: the rules (no store)', () => {
       actor: supervisor,
       defaultDeadline: 'year-end',
     });
-    expect(numbered.defaultDeadline).toEqual({ given: 'year-end', instant: '2022-12-31T15:59:59.000Z' });
+    expect(numbered.defaultDeadline).toEqual({ given: 'year-end', instant: '2022-12-31T23:59:59+08:00' });
     expect(numbered.tasks.every((t) => t.action === 'not-registrable' && t.reasons.length === 1 && t.reasons[0]!.startsWith('no lead unit'))).toBe(true);
   });
 
@@ -482,7 +482,7 @@ describeWithSeeds('planImport on the seeds: the rules (no store)', () => {
     expect(p.effectiveAtSource).toBe('now');
     expect(p.summary.tasks.notRegistrable).toBe(44);
     expect(task(p, '一/（一）').reasons).toEqual([
-      'deadline 2021-04-30 is before the effective time 2026-11-21T00:00:00.000Z: back-date with --effective-at (e.g. --effective-at document: 2021-04-30)',
+      'deadline 2021-04-30 is before the effective time 2026-11-21T08:00:00+08:00: back-date with --effective-at (e.g. --effective-at document: 2021-04-30)',
     ]);
     expect(p.summary.targets.register).toBe(64); // SetTarget has no deadline
   });

@@ -4,7 +4,7 @@
  * streams concerned and the options in, the plan out (see README "Committing").
  */
 import { createHash } from 'node:crypto';
-import { endOfLocalDay, localDateOf } from '@duban/domain/calendar';
+import { endOfLocalDay, localDateOf, toShanghaiIso } from '@duban/domain/calendar';
 import type { Actor } from '@duban/domain/decider';
 import { DeadlineBeforeEffectiveTime, DomainError, isIsoInstant } from '@duban/domain/decider';
 import type { ReviseTarget, SetTarget, SetTargetState, TargetState } from '@duban/domain/target';
@@ -114,7 +114,7 @@ export function checkDefaultDeadline(value: string): void {
 }
 
 function resolveEffectiveAt(preview: ImportPreview, given: string | undefined, now: Date): { at: string; source: ImportPlan['effectiveAtSource'] } {
-  if (given === undefined) return { at: now.toISOString(), source: 'now' };
+  if (given === undefined) return { at: toShanghaiIso(now), source: 'now' };
   if (given === 'document') {
     const date = preview.document.date;
     if (date === null) {
@@ -234,7 +234,7 @@ export function planImport(preview: ImportPreview, existingTasks: ReadonlyMap<st
   if (options.defaultDeadline !== undefined) {
     checkDefaultDeadline(options.defaultDeadline);
     const day = options.defaultDeadline === 'year-end' ? (year === null ? null : `${year}-12-31`) : options.defaultDeadline;
-    defaultDeadline = { given: options.defaultDeadline, instant: day === null ? null : endOfLocalDay(day).toISOString() };
+    defaultDeadline = { given: options.defaultDeadline, instant: day === null ? null : toShanghaiIso(endOfLocalDay(day)) };
   }
 
   const supervising: Pick<ImportPlan['document'], 'supervisingOffice' | 'supervisingOfficeSource'> =
