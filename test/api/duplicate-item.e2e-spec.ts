@@ -1,4 +1,5 @@
 import { taskIdFor } from '@duban/application';
+import { ProjectionRunner } from '@duban/projections';
 import { example } from '@duban/importer/testing/examples';
 import { enc, OFFICE, startTestApp, TestApp } from './support/test-app';
 
@@ -94,6 +95,27 @@ describe('POST /tasks retried after a same-titled task appeared', () => {
     const retry = await sup().post('/api/v1/tasks').set('Idempotency-Key', 'before-import').send(body);
     expect(retry.status).toBe(201);
     expect(retry.body).toMatchObject({ replayed: true, position: first.body.position });
+  });
+});
+
+/** When the items read model cannot catch up, the check cannot be made: 503, nothing written, and a retry goes through. */
+describe('POST /tasks while the items read model is stopped', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp()));
+  afterAll(() => t.close());
+
+  it('answers 503 after 2 s instead of registering unchecked', async () => {
+    const sup = () => t.as('supervisor', OFFICE, '张督查');
+    const body = (n: number) => ({ docNumber: '郑政办〔2026〕8号', itemPath: `八/${n}`, title: `停机时登记的事项${n}`, text: '停机', leadUnits: ['市工信局'], responsibleUnits: ['中牟县'], deadline: '2026-12-31T23:59:59+08:00' });
+    const runner = t.app.get(ProjectionRunner);
+    await runner.stop();
+    await sup().post('/api/v1/tasks').send(body(1)).expect(201); // an empty log: the read model is at its head
+    const refused = await sup().post('/api/v1/tasks').set('Idempotency-Key', 'while-stopped').send(body(2));
+    expect(refused.status).toBe(503);
+    expect(refused.body.message).toContain('nothing was written');
+    await sup().get(`/api/v1/tasks/${taskIdFor('郑政办〔2026〕8号', '八/2')}`).expect(404);
+    await runner.start();
+    await sup().post('/api/v1/tasks').set('Idempotency-Key', 'while-stopped').send(body(2)).expect(201);
   });
 });
 

@@ -48,7 +48,11 @@ export class TasksController {
 
   @Post()
   @Roles('supervisor')
-  @ApiOperation({ summary: 'Register a task (one numbered item of a policy document); one share per responsible unit' })
+  @ApiOperation({
+    summary:
+      'Register a task (one numbered item of a policy document); one share per responsible unit. ' +
+      '409 DuplicateItem (existingTaskId, existingItemPath) when another task of the same 文号 has the same title (the same item under another path)',
+  })
   async register(@Body() dto: RegisterTaskDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const now = new Date();
     const at = effectiveTime(actor, dto.effectiveAt, now);
