@@ -1,6 +1,6 @@
 import { enc, OFFICE, startTestApp, TestApp } from './support/test-app';
 
-/** Bad input gets a clear JSON error and changes nothing. */
+/** Bad input gets a clear JSON error and changes nothing. (Each task has its own title: one title is one item of a document.) */
 describe('bad input over HTTP', () => {
   let t: TestApp;
   let taskId: string;
@@ -30,20 +30,20 @@ describe('bad input over HTTP', () => {
   };
 
   it('422 naming an unknown unit', async () => {
-    const r = await sup().post('/api/v1/tasks').send({ ...task, itemPath: '五/3', responsibleUnits: ['惠济区', '火星区'] }).expect(422);
+    const r = await sup().post('/api/v1/tasks').send({ ...task, itemPath: '五/3', title: '未知单位的事项', responsibleUnits: ['惠济区', '火星区'] }).expect(422);
     expect(r.body).toMatchObject({ statusCode: 422, unknownUnits: ['火星区'] });
     expect(r.body.message).toContain('火星区');
   });
 
   it('422 for a deadline before the effective time', async () => {
-    const r = await sup().post('/api/v1/tasks').send({ ...task, itemPath: '五/4', deadline: '2020-01-01T00:00:00+08:00' }).expect(422);
+    const r = await sup().post('/api/v1/tasks').send({ ...task, itemPath: '五/4', title: '期限早于生效时间的事项', deadline: '2020-01-01T00:00:00+08:00' }).expect(422);
     expect(r.body.refusal).toBe('DeadlineBeforeEffectiveTime');
   });
 
   it('back-filling a past year is allowed to a supervisor, refused to a unit (403)', async () => {
     await sup()
       .post('/api/v1/tasks')
-      .send({ ...task, itemPath: '五/5', deadline: '2021-04-30T23:59:59+08:00', effectiveAt: '2021-03-15T09:00:00+08:00' })
+      .send({ ...task, itemPath: '五/5', title: '补录的往年事项', deadline: '2021-04-30T23:59:59+08:00', effectiveAt: '2021-03-15T09:00:00+08:00' })
       .expect(201);
     const r = await t
       .as('unit', '惠济区')

@@ -73,7 +73,8 @@ describe('Idempotency-Key: one key, one request', () => {
 
   it("keys are per user: another user's same key is another command", async () => {
     await post('/api/v1/tasks', 'k-5', body).expect(201);
-    const other = await post('/api/v1/tasks', 'k-5', { ...body, itemPath: '三/2' }, 'another-supervisor');
+    // another item: another path and another title (the same title under another path is 409 DuplicateItem)
+    const other = await post('/api/v1/tasks', 'k-5', { ...body, itemPath: '三/2', title: '全年新开工30个以上小微企业园' }, 'another-supervisor');
     expect(other.status).toBe(201);
   });
 

@@ -39,7 +39,7 @@ describe('identity: a unit is a registry id (tokens and commands)', () => {
     it('is a 401 naming the unit, and writes nothing', async () => {
       const before = await store.headPosition();
       const stranger = sup('不存在的督查室');
-      const reg = await stranger.post('/api/v1/tasks').send(smallParksTaskBody({ itemPath: '九/1', responsibleUnits: ['中牟县'], deadline: DEADLINE })).expect(401);
+      const reg = await stranger.post('/api/v1/tasks').send(smallParksTaskBody({ itemPath: '九/1', title: '身份核验事项1', responsibleUnits: ['中牟县'], deadline: DEADLINE })).expect(401);
       expect(reg.body).toEqual({
         statusCode: 401,
         error: 'Unauthorized',
@@ -68,7 +68,7 @@ describe('identity: a unit is a registry id (tokens and commands)', () => {
       // 市政府办公厅四处 delivers this task itself and submits its completion
       await sup('市委督查室')
         .post('/api/v1/tasks')
-        .send(smallParksTaskBody({ taskId, itemPath: '九/2', leadUnits: ['市政府办公厅四处'], responsibleUnits: ['市政府办公厅四处'], deadline: DEADLINE }))
+        .send(smallParksTaskBody({ taskId, itemPath: '九/2', title: '身份核验事项2', leadUnits: ['市政府办公厅四处'], responsibleUnits: ['市政府办公厅四处'], deadline: DEADLINE }))
         .expect(201);
       await sup('市委督查室').post(share('/assign')).send({}).expect(200);
       const own = unit('市政府办公厅四处');
@@ -101,7 +101,7 @@ describe('identity: a unit is a registry id (tokens and commands)', () => {
     // 郑州市人民政府办公厅 is a global alias of 市政府办公厅
     await sup('郑州市人民政府办公厅')
       .post('/api/v1/tasks')
-      .send(smallParksTaskBody({ taskId, itemPath: '九/3', responsibleUnits: ['市自然资源规划局'], deadline: DEADLINE }))
+      .send(smallParksTaskBody({ taskId, itemPath: '九/3', title: '身份核验事项3', responsibleUnits: ['市自然资源规划局'], deadline: DEADLINE }))
       .expect(201);
     await sup().post(share('/assign')).send({}).expect(200);
     const planning = unit('市资源规划局'); // the name seeds 000/001 use
@@ -129,7 +129,7 @@ describe('identity: a unit is a registry id (tokens and commands)', () => {
     it('POST /tasks takes an alias (市资源规划局) and records the id', async () => {
       const res = await sup()
         .post('/api/v1/tasks')
-        .send(smallParksTaskBody({ taskId: 'identity-alias-lead', itemPath: '九/4', leadUnits: ['市资源规划局'], responsibleUnits: ['中牟县人民政府'], cooperatingUnits: ['市人力资源和社会保障局'], deadline: DEADLINE }))
+        .send(smallParksTaskBody({ taskId: 'identity-alias-lead', itemPath: '九/4', title: '身份核验事项4', leadUnits: ['市资源规划局'], responsibleUnits: ['中牟县人民政府'], cooperatingUnits: ['市人力资源和社会保障局'], deadline: DEADLINE }))
         .expect(201);
       expect(res.body.item).toMatchObject({ leadUnits: ['市自然资源规划局'], responsibleUnits: ['中牟县'], cooperatingUnits: ['市人社局'] });
       const history = (await sup().get('/api/v1/tasks/identity-alias-lead/history').expect(200)).body;
@@ -140,18 +140,18 @@ describe('identity: a unit is a registry id (tokens and commands)', () => {
       const before = await store.headPosition();
       const unknown = await sup()
         .post('/api/v1/tasks')
-        .send(smallParksTaskBody({ itemPath: '九/5', leadUnits: ['市资源规划局', '市并无此局'], responsibleUnits: ['四处'], deadline: DEADLINE }))
+        .send(smallParksTaskBody({ itemPath: '九/5', title: '身份核验事项5', leadUnits: ['市资源规划局', '市并无此局'], responsibleUnits: ['四处'], deadline: DEADLINE }))
         .expect(422);
       expect(unknown.body).toMatchObject({ unknownUnits: ['市并无此局', '四处'], message: 'unknown units: 市并无此局、四处' });
       const group = await sup()
         .post('/api/v1/tasks')
-        .send(smallParksTaskBody({ itemPath: '九/6', responsibleUnits: ['各开发区、区县(市)'], deadline: DEADLINE }))
+        .send(smallParksTaskBody({ itemPath: '九/6', title: '身份核验事项6', responsibleUnits: ['各开发区、区县(市)'], deadline: DEADLINE }))
         .expect(422);
       expect(group.body).toMatchObject({ unknownUnits: ['各开发区、区县(市)'] });
       // one unit under two names is one unit named twice
       const twice = await sup()
         .post('/api/v1/tasks')
-        .send(smallParksTaskBody({ itemPath: '九/7', leadUnits: ['市资源规划局', '市自然资源规划局'], responsibleUnits: ['中牟县'], deadline: DEADLINE }))
+        .send(smallParksTaskBody({ itemPath: '九/7', title: '身份核验事项7', leadUnits: ['市资源规划局', '市自然资源规划局'], responsibleUnits: ['中牟县'], deadline: DEADLINE }))
         .expect(422);
       expect(twice.body).toMatchObject({ refusal: 'InvalidCommandData', field: 'leadUnits' });
       expect(await store.headPosition()).toBe(before);

@@ -113,7 +113,7 @@ describe('role × endpoint matrix', () => {
         ? (
             await sup
               .post('/api/v1/tasks')
-              .send({ docNumber: '郑政办〔2021〕34号', itemPath: `矩阵/${++n}`, title: '矩阵', text: '矩阵', leadUnits: ['市工信局'], responsibleUnits: [OWN], deadline: '2026-12-30T23:59:59+08:00' })
+              .send({ docNumber: '郑政办〔2021〕34号', itemPath: `矩阵/${++n}`, title: `矩阵${n}`, text: '矩阵', leadUnits: ['市工信局'], responsibleUnits: [OWN], deadline: '2026-12-30T23:59:59+08:00' })
               .expect(201)
           ).body.item.taskId
         : (await own.post('/api/v1/issues').send({ title: '矩阵', description: '矩阵', category: '其他', urgency: 'urgent' }).expect(201)).body.item.issueId;
@@ -142,11 +142,11 @@ describe('role × endpoint matrix', () => {
 
   it.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s', async (_name, e) => {
     const id = e.kind === 'create' || e.kind === 'none' ? '' : await itemAt(e.kind, e.stage);
-    // registering a task needs a new item path each time (the same item cannot be registered twice)
+    // registering a task needs a new item path and title each time (the same item cannot be registered twice)
     const bodyFor = () =>
       e.body === 'unit' ? { id: `矩阵测试局${++n}`, kind: 'department', parent: '郑州市人民政府' }
       : e.body === 'alias' ? { alias: `登封矩阵别名${++n}` }
-      : e.body ?? { docNumber: '郑政办〔2021〕34号', itemPath: `矩阵/${++n}`, title: '矩阵', text: '矩阵', leadUnits: ['市工信局'], responsibleUnits: [OWN], deadline: '2026-12-30T23:59:59+08:00' };
+      : e.body ?? { docNumber: '郑政办〔2021〕34号', itemPath: `矩阵/${++n}`, title: `矩阵${n}`, text: '矩阵', leadUnits: ['市工信局'], responsibleUnits: [OWN], deadline: '2026-12-30T23:59:59+08:00' };
     const before = e.kind === 'create' || e.kind === 'none' ? null : await versionOf(e.kind, id);
     const refused = EVERYONE.filter((w) => e.allowed[w] === undefined);
     const seen: Record<string, number> = {};

@@ -16,12 +16,13 @@ describe('amending a task over HTTP', () => {
   const UNITS = ['郑州航空港区', '郑东新区', '中牟县'];
   let n = 0;
 
-  /** A task with three shares; 中牟县's is assigned and signed for (签收). Version 2. */
+  /** A task with three shares; 中牟县's is assigned and signed for (签收). Version 2. Each in its own document: same title, another item. */
   async function registered(): Promise<string> {
     const reg = await supervisor()
       .post('/api/v1/tasks')
       .send(
         smallParksTaskBody({
+          docNumber: `郑政办〔2021〕${34 + n}号`,
           documentTitle: '郑州市2021年小微企业园高质量发展工作要点',
           itemPath: `修订/${++n}`,
           responsibleUnits: UNITS,

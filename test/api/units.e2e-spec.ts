@@ -17,7 +17,7 @@ let n = 0;
 const taskFor = (unitId: string) => ({
   docNumber: '郑政办〔2024〕5号',
   itemPath: `单位/${++n}`,
-  title: '文旅消费提振',
+  title: `文旅消费提振（${n}）`, // one title is one item of the document
   text: '开展文旅消费季活动',
   leadUnits: ['市商务局'],
   responsibleUnits: [unitId],

@@ -22,7 +22,7 @@ export class TargetDto {
 export class RegisterTaskDto extends ActionDto {
   @ApiPropertyOptional({
     description: 'Task id; by default derived from the document number and item path, so registering the same item twice is refused',
-    example: '郑政办〔2021〕34号-三-1',
+    example: '郑政办〔2021〕34号-一-（三）-1',
   })
   @IsOptional()
   @IsString()
@@ -41,7 +41,10 @@ export class RegisterTaskDto extends ActionDto {
   @MaxLength(500)
   documentTitle?: string;
 
-  @ApiProperty({ description: 'Item path in the document', example: '三/1' })
+  @ApiProperty({
+    description: 'Item path in the document, stored in the importer\'s form (normalizeItemPath): write every level, as an import shows it',
+    example: '一/（三）/1',
+  })
   @IsString()
   @MaxLength(100)
   itemPath!: string;

@@ -1,4 +1,4 @@
-import { Inject, Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@duban/config';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -8,10 +8,15 @@ import { ExecuteTaskCommand, GetHistoryQuery, GetTaskQuery, taskIdFor, taskStrea
 import type { Actor } from '@duban/domain/decider';
 import { normalizeItemPath } from '@duban/domain/task';
 import type { AmendTask, RegisteredTask, ShareCommand, TaskCommand, TaskState } from '@duban/domain/task';
+import { UnitRegistry } from '@duban/domain/units';
+import type { EventStore } from '@duban/eventstore';
+import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
+import { ItemsQuery, ProjectionRunner } from '@duban/projections';
 import { effectiveTime, envelopeFrom, ifMatchVersion } from '../common/command-context';
 import { commandResponse } from '../common/command-response';
 import { DeadlineDto, ExtensionRequestDto, GrantExtensionDto, NoteDto, ProgressDto, ReasonDto, ReopenDto, SubmitDto, ActionDto } from '../common/dto';
 import { historyView } from '../common/history-view';
+import { refuseDuplicateItem } from './duplicate-item';
 import { AmendTaskDto, RegisterTaskDto } from './dto';
 
 const SUPERVISOR_OFFICE = '市政府办公厅四处';
@@ -36,22 +41,35 @@ export class TasksController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+    private readonly items: ItemsQuery,
+    /** The live registry (seed plus additions): resolves the unit written in a share's URL. */
+    private readonly units: UnitRegistry,
   ) {}
 
   @Post()
   @Roles('supervisor')
-  @ApiOperation({ summary: 'Register a task (one numbered item of a policy document); one share per responsible unit' })
+  @ApiOperation({
+    summary:
+      'Register a task (one numbered item of a policy document); one share per responsible unit. ' +
+      '409 DuplicateItem (existingTaskId, existingItemPath) when another task of the same 文号 has the same title (the same item under another path)',
+  })
   async register(@Body() dto: RegisterTaskDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const now = new Date();
     const at = effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor);
     // the importer's written form (一/（三）/1), before the id is derived: the same item registered by hand and imported is one task
     const itemPath = normalizeItemPath(dto.itemPath);
+    const taskId = dto.taskId ?? taskIdFor(dto.docNumber, itemPath);
+    const envelope = envelopeFrom(req, actor, now);
+    // the same item under another path (三/1 by hand, 一/（三）/1 imported) gets another id: refused by its title
+    await refuseDuplicateItem(this.store, this.runner, this.items, { taskId, docNumber: dto.docNumber, itemPath, title: dto.title });
     const command: TaskCommand = {
       type: 'RegisterTask',
       at,
       actor,
       data: {
-        taskId: dto.taskId ?? taskIdFor(dto.docNumber, itemPath),
+        taskId,
         sourceDocument: dto.documentTitle ? { docNumber: dto.docNumber, title: dto.documentTitle } : { docNumber: dto.docNumber },
         itemPath,
         title: dto.title,
@@ -64,7 +82,7 @@ export class TasksController {
         supervisingOffice: dto.supervisingOffice ?? SUPERVISOR_OFFICE,
       },
     };
-    const result = await this.commands.execute(new ExecuteTaskCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
+    const result = await this.commands.execute(new ExecuteTaskCommand(command, envelope, ifMatchVersion(req)));
     res.status(201);
     return commandResponse(res, result, view);
   }
@@ -226,16 +244,32 @@ export class TasksController {
   private async share<T extends ShareCommand['type']>(
     type: T,
     taskId: string,
-    unitId: string,
+    writtenUnit: string,
     dto: ActionDto,
     data: ShareData<T>,
     actor: Actor,
     req: Request,
     res: Response,
   ) {
+    const unitId = this.shareUnit(writtenUnit);
     const now = new Date();
     const command = { type, at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor), actor, data: { taskId, unitId, ...data } } as ShareCommand;
     const result = await this.commands.execute(new ExecuteTaskCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
     return commandResponse(res, result, view);
+  }
+
+  /**
+   * The share's unit as the registry id, however the URL writes it (an id or a
+   * global alias, as a command's body may): `/shares/市资源规划局/…` addresses
+   * 市自然资源规划局's share. A name that names no unit (unknown, a group, a
+   * local alias) is a 404 naming it: there is no such share.
+   */
+  private shareUnit(written: string): string {
+    const unit = this.units.resolve(written);
+    if (unit !== null) return unit.unitId;
+    throw new NotFoundException({
+      message: `no share for ${JSON.stringify(written)}: it names no unit of the registry (unknown, a group, or a local alias)`,
+      unknownUnit: written,
+    });
   }
 }
