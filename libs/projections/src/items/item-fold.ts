@@ -29,6 +29,10 @@ export const TASK_TYPES: Record<TaskEventType, true> = {
   'task.share.extension_requested.v1': true,
   'task.share.extension_granted.v1': true,
   'task.share.extension_refused.v1': true,
+  'task.share.reminded.v1': true,
+  'task.share.urged.v1': true,
+  'task.share.escalated.v1': true,
+  'task.share.listed_for_criticism.v1': true,
   'task.closed.v1': true,
   'task.reopened.v1': true,
 };
@@ -45,6 +49,10 @@ export const ISSUE_TYPES: Record<IssueEventType, true> = {
   'issue.extension_requested.v1': true,
   'issue.extension_granted.v1': true,
   'issue.extension_refused.v1': true,
+  'issue.reminded.v1': true,
+  'issue.urged.v1': true,
+  'issue.escalated.v1': true,
+  'issue.listed_for_criticism.v1': true,
 };
 
 /** Every event type the items model folds. */

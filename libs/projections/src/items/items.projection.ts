@@ -211,6 +211,10 @@ class ItemsWriter implements BulkWriter {
       case 'task.share.extension_requested.v1':
       case 'task.share.extension_granted.v1':
       case 'task.share.extension_refused.v1':
+      case 'task.share.reminded.v1':
+      case 'task.share.urged.v1':
+      case 'task.share.escalated.v1':
+      case 'task.share.listed_for_criticism.v1':
         this.evolveRow(tx, taskItemKey(event.data.taskId, event.data.unitId), event, SHARE_EVENT_PREFIX, provenance);
         break;
       case 'task.closed.v1':
@@ -250,6 +254,10 @@ class ItemsWriter implements BulkWriter {
       case 'issue.extension_requested.v1':
       case 'issue.extension_granted.v1':
       case 'issue.extension_refused.v1':
+      case 'issue.reminded.v1':
+      case 'issue.urged.v1':
+      case 'issue.escalated.v1':
+      case 'issue.listed_for_criticism.v1':
         this.evolveRow(tx, key, event, ISSUE_EVENT_PREFIX, provenance).row.stream_version = streamVersion;
         return;
       default:

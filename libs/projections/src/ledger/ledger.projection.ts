@@ -380,7 +380,11 @@ class LedgerWriter implements BulkWriter {
       case 'task.share.reopened.v1':
       case 'task.share.extension_requested.v1':
       case 'task.share.extension_granted.v1':
-      case 'task.share.extension_refused.v1': {
+      case 'task.share.extension_refused.v1':
+      case 'task.share.reminded.v1':
+      case 'task.share.urged.v1':
+      case 'task.share.escalated.v1':
+      case 'task.share.listed_for_criticism.v1': {
         const entry = this.entry(tx, taskItemKey(event.data.taskId, event.data.unitId), event.type);
         const loop = foldItemLoop(entry.loop, event, SHARE_EVENT_PREFIX);
         const narrative = event.type === 'task.share.progress_reported.v1' ? event.data.narrative : undefined;
@@ -413,7 +417,11 @@ class LedgerWriter implements BulkWriter {
       case 'issue.reopened.v1':
       case 'issue.extension_requested.v1':
       case 'issue.extension_granted.v1':
-      case 'issue.extension_refused.v1': {
+      case 'issue.extension_refused.v1':
+      case 'issue.reminded.v1':
+      case 'issue.urged.v1':
+      case 'issue.escalated.v1':
+      case 'issue.listed_for_criticism.v1': {
         const entry = this.entry(tx, issueItemKey(event.data.issueId), event.type);
         const loop = foldItemLoop(entry.loop, event, ISSUE_EVENT_PREFIX);
         const narrative = event.type === 'issue.progress_reported.v1' ? event.data.narrative : undefined;
