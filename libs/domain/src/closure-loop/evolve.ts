@@ -92,7 +92,8 @@ function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact, act: A
     case 'escalated':
     case 'listed_for_criticism': {
       const { step, rule, deadline, dueAt } = fact.data;
-      return { ...state, ladder: rememberStep(state.ladder, { step, rule, deadline, dueAt, at: act?.at ?? dueAt }) };
+      const notice = fact.kind === 'urged' ? { notice: fact.data.notice } : {};
+      return { ...state, ladder: rememberStep(state.ladder, { step, rule, deadline, dueAt, at: act?.at ?? dueAt, ...notice }) };
     }
     default:
       return assertNever(fact, 'loop fact');

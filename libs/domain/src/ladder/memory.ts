@@ -14,6 +14,8 @@ export interface LadderStepTaken {
   readonly dueAt: string;
   /** When it took effect (the event's effective time; its dueAt when folded without times). */
   readonly at: string;
+  /** The urge's 催办通知 (what the unit's inbox shows). */
+  readonly notice?: string;
 }
 
 /** The unit's clock stood still from `from` (its submission) to `to` (the rejection or reopening); `to` null while it still stands. */
