@@ -58,6 +58,12 @@ describe('mintToken / verifyToken', () => {
     }
   });
 
+  it("no token names the ladder's clock (role 'system'): not minted, not accepted", () => {
+    expect(() => mintToken({ userId: 'duban-clock', unitId: 'duban-system', role: 'system' }, SECRET)).toThrow(InvalidTokenRequest);
+    const forged = hs256({ alg: 'HS256', typ: 'JWT' }, { sub: 'duban-clock', unit: 'duban-system', role: 'system', iat: inAnHour() - 3600, exp: inAnHour() });
+    expect(reasonOf(forged)).toBe('bad-claim');
+  });
+
   it('refuses an expired token, naming when it expired', () => {
     const now = new Date('2021-05-06T09:00:00Z');
     const token = mintToken(supervisor, SECRET, { expiresIn: '30m', now });

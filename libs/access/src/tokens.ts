@@ -19,8 +19,8 @@
  */
 import { createSecretKey, KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { Actor, Role } from '@duban/domain/decider';
-import { ROLES } from '@duban/domain/decider';
+import type { Actor, HumanRole } from '@duban/domain/decider';
+import { HUMAN_ROLES } from '@duban/domain/decider';
 import { DEFAULT_TOKEN_MAX_LIFETIME_SECONDS, parseDurationSeconds } from '@duban/config/config';
 
 /** The only algorithm issued or accepted. */
@@ -79,7 +79,7 @@ export class InvalidTokenRequest extends Error {
 export interface TokenClaims {
   sub: string;
   unit: string;
-  role: Role;
+  role: HumanRole;
   iat: number;
   exp: number;
 }
@@ -105,8 +105,9 @@ export interface VerifyOptions {
   maxLifetimeSeconds?: number;
 }
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+/** A role a token may name: a person's role. 'system' (the ladder's clock) is never one: no request acts as the clock. */
+export function isRole(value: unknown): value is HumanRole {
+  return typeof value === 'string' && (HUMAN_ROLES as readonly string[]).includes(value);
 }
 
 /**
@@ -166,7 +167,7 @@ export function mintToken(actor: Actor, secret: string, options: MintOptions = {
   const unitProblem = textProblem(unitId);
   if (unitProblem) throw new InvalidTokenRequest(`unit ${unitProblem}`);
   if (!isRole(role)) {
-    throw new InvalidTokenRequest(`role ${JSON.stringify(role)} is not one of ${ROLES.join(', ')}`);
+    throw new InvalidTokenRequest(`role ${JSON.stringify(role)} is not one of ${HUMAN_ROLES.join(', ')}`);
   }
   const lifetime = parseLifetime(options.expiresIn ?? DEFAULT_TOKEN_LIFETIME);
   const max = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
@@ -289,7 +290,7 @@ function actorFromClaims(payload: Record<string, unknown>): Actor {
   const unitProblem = textProblem(payload.unit);
   if (unitProblem) throw new InvalidToken('bad-claim', `token unit claim ${unitProblem}`);
   if (!isRole(payload.role)) {
-    throw new InvalidToken('bad-claim', `token role ${JSON.stringify(payload.role)} is not one of ${ROLES.join(', ')}`);
+    throw new InvalidToken('bad-claim', `token role ${JSON.stringify(payload.role)} is not one of ${HUMAN_ROLES.join(', ')}`);
   }
   return Object.freeze({ userId: payload.sub as string, unitId: payload.unit as string, role: payload.role });
 }

@@ -7,3 +7,4 @@ export * from './calendar';
 export * from './units';
 export * from './park';
 export * from './target';
+export * from './ladder';

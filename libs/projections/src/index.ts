@@ -59,6 +59,6 @@ export type {
   LedgerQueryOptions, LedgerRow, LedgerScan, LedgerScanOptions, LedgerSnapshot, LedgerView, LedgerViewOptions, LedgerXlsxInput,
 } from './ledger';
 export {
-  DEFAULT_LEDGER_POLICY, InvalidLedgerPolicyError, InvalidLedgerQueryError, LEDGER_PROJECTION, LEDGER_SCHEMA, LedgerProjection,
-  LedgerQuery, ledgerPolicy, ledgerXlsxBuffer, parseLedgerInstant, writeLedgerXlsx,
+  DEFAULT_LEDGER_POLICY, InvalidLedgerQueryError, LEDGER_PROJECTION, LEDGER_SCHEMA, LedgerProjection,
+  LedgerQuery, ledgerXlsxBuffer, parseLedgerInstant, writeLedgerXlsx,
 } from './ledger';

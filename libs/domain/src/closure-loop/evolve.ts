@@ -1,6 +1,7 @@
 import { assertNever } from '../decider/decider';
 import type { ActStamp } from '../decider/effective-time';
 import { laterAct } from '../decider/effective-time';
+import { rememberStep, restartClock, stopClock } from '../ladder/memory';
 import type { LoopFact } from './facts';
 import type { ClosureLoopState } from './state';
 
@@ -11,11 +12,17 @@ import type { ClosureLoopState } from './state';
  * latest one.
  */
 export function evolveLoop<S extends ClosureLoopState>(state: S, fact: LoopFact, act: ActStamp | null = null): S {
-  const next = evolveFact(state, fact);
+  const next = evolveFact(state, fact, act);
+  // A ladder step is the system's reaction, not an act a person answers: it leaves the latest act alone.
+  if (isLadderFact(fact)) return next;
   return { ...next, lastAct: laterAct(state.lastAct, act) };
 }
 
-function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact): S {
+function isLadderFact(fact: LoopFact): boolean {
+  return fact.kind === 'reminded' || fact.kind === 'urged' || fact.kind === 'escalated' || fact.kind === 'listed_for_criticism';
+}
+
+function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact, act: ActStamp | null): S {
   switch (fact.kind) {
     case 'assigned':
       return {
@@ -32,12 +39,25 @@ function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact): S {
     case 'note_added':
       return { ...state, notes: state.notes + 1 };
     case 'completion_submitted':
-      return { ...state, status: 'submitted', submission: { byUnit: fact.data.submittedByUnit, at: fact.data.at } };
+      // 申请销号 stops the unit's clock.
+      return {
+        ...state,
+        status: 'submitted',
+        submission: { byUnit: fact.data.submittedByUnit, at: fact.data.at },
+        ladder: stopClock(state.ladder, fact.data.at),
+      };
     case 'completion_approved':
       // A request still pending when the item closes lapses.
       return { ...state, status: 'closed', closedAt: fact.data.at, pendingExtension: null };
     case 'completion_rejected':
-      return { ...state, status: 'in_progress', submission: null, reworkCount: state.reworkCount + 1 };
+      // 退回 restarts the clock on the same deadline, at the rejection's effective time.
+      return {
+        ...state,
+        status: 'in_progress',
+        submission: null,
+        reworkCount: state.reworkCount + 1,
+        ladder: restartClock(state.ladder, act?.at ?? null),
+      };
     case 'reopened': {
       const { deadline, at } = fact.data;
       return {
@@ -46,6 +66,7 @@ function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact): S {
         submission: null,
         closedAt: null,
         reopenCount: state.reopenCount + 1,
+        ladder: restartClock(state.ladder, at),
         ...(deadline === undefined
           ? {}
           : { deadline, deadlineHistory: [...state.deadlineHistory, { deadline, at, cause: 'reopened' as const }] }),
@@ -66,6 +87,14 @@ function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact): S {
       };
     case 'extension_refused':
       return { ...state, pendingExtension: null };
+    case 'reminded':
+    case 'urged':
+    case 'escalated':
+    case 'listed_for_criticism': {
+      const { step, rule, deadline, dueAt } = fact.data;
+      const notice = fact.kind === 'urged' ? { notice: fact.data.notice } : {};
+      return { ...state, ladder: rememberStep(state.ladder, { step, rule, deadline, dueAt, at: act?.at ?? dueAt, ...notice }) };
+    }
     default:
       return assertNever(fact, 'loop fact');
   }

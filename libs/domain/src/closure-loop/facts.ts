@@ -1,3 +1,4 @@
+import type { LadderStepFactData, UrgeFactData } from '../ladder/facts';
 import type { EvidenceRef, MetricValue } from './state';
 
 /**
@@ -32,7 +33,12 @@ export type LoopFact =
   | { readonly kind: 'reopened'; readonly data: { readonly reason: string; readonly deadline?: string; readonly at: string } }
   | { readonly kind: 'extension_requested'; readonly data: { readonly requestedDeadline: string; readonly reason: string } }
   | { readonly kind: 'extension_granted'; readonly data: { readonly deadline: string; readonly at: string } }
-  | { readonly kind: 'extension_refused'; readonly data: { readonly reason: string } };
+  | { readonly kind: 'extension_refused'; readonly data: { readonly reason: string } }
+  // The lateness ladder (libs/domain/src/ladder), written by the system's clock:
+  | { readonly kind: 'reminded'; readonly data: LadderStepFactData }
+  | { readonly kind: 'urged'; readonly data: UrgeFactData }
+  | { readonly kind: 'escalated'; readonly data: LadderStepFactData }
+  | { readonly kind: 'listed_for_criticism'; readonly data: LadderStepFactData };
 
 export type LoopFactKind = LoopFact['kind'];
 

@@ -14,6 +14,7 @@
  */
 
 import type { ActStamp } from '../decider/effective-time';
+import type { LadderMemory } from '../ladder/memory';
 
 /** Before assignment: 'registered' for a task share, 'reported' for an issue. */
 export type PendingStatus = 'registered' | 'reported';
@@ -87,6 +88,12 @@ export interface ClosureLoopState {
    * were folded without their times.
    */
   readonly lastAct: ActStamp | null;
+  /**
+   * The ladder steps taken (临近提醒, 催办, 督办, 通报批评) and the intervals the
+   * unit's clock stood still (申请销号 → 退回 / 重新打开). Ladder steps are the
+   * system's, not acts a person answers: they do not move `lastAct`.
+   */
+  readonly ladder: LadderMemory;
 }
 
 /** `opened`: the act that opened the loop (a task's registration or amendment, an issue's report). */
@@ -106,5 +113,6 @@ export function initialLoopState(status: PendingStatus, unitId: string | null = 
     extensionCount: 0,
     reopenCount: 0,
     lastAct: opened,
+    ladder: { taken: [], clockStops: [] },
   };
 }

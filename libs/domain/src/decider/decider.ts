@@ -7,10 +7,20 @@
  * No I/O and no clock here: the effective time arrives with every command (`at`).
  */
 
-/** Who may issue a command. 'admin' manages the system, not the business flow. */
-export type Role = 'supervisor' | 'unit' | 'auditor' | 'admin';
+/** Roles a person holds (and an HTTP token may name). 'admin' manages the system, not the business flow. */
+export type HumanRole = 'supervisor' | 'unit' | 'auditor' | 'admin';
 
-export const ROLES: readonly Role[] = ['supervisor', 'unit', 'auditor', 'admin'];
+export const HUMAN_ROLES: readonly HumanRole[] = ['supervisor', 'unit', 'auditor', 'admin'];
+
+/**
+ * Who may issue a command: a person, or 'system' — the clock that writes the
+ * lateness ladder (临近提醒, 催办, 督办, 通报批评) when a step falls due. No
+ * token carries 'system' (libs/access mints and accepts HUMAN_ROLES only): it
+ * is given by the processor, in-process, never by a request.
+ */
+export type Role = HumanRole | 'system';
+
+export const ROLES: readonly Role[] = [...HUMAN_ROLES, 'system'];
 
 /** The person behind a command and the unit they act for. */
 export interface Actor {

@@ -1,5 +1,5 @@
-export type { Actor, Command, Decider, DomainEvent, Role } from './decider';
-export { ROLES, assertNever, foldEvents } from './decider';
+export type { Actor, Command, Decider, DomainEvent, HumanRole, Role } from './decider';
+export { HUMAN_ROLES, ROLES, assertNever, foldEvents } from './decider';
 export type { RefusalKind } from './errors';
 export {
   AuditorCannotWrite,

@@ -1,5 +1,6 @@
 import type { Command } from '../decider/decider';
 import type { EvidenceRef, MetricValue } from '../closure-loop/state';
+import type { LadderStepCommandData } from '../ladder/decide';
 
 /** 紧急 / 一般 / 复杂: drives the default deadline (see defaultIssueDeadline). */
 export type IssueUrgency = 'urgent' | 'normal' | 'complex';
@@ -52,6 +53,12 @@ export type RequestIssueExtension = Command<
 export type GrantIssueExtension = Command<'GrantIssueExtension', IssueRef & { readonly deadline?: string }>;
 export type RefuseIssueExtension = Command<'RefuseIssueExtension', IssueRef & { readonly reason: string }>;
 
+/**
+ * Records a step of the lateness ladder on an issue (the system's clock only:
+ * actor role 'system'). A stale step produces no event.
+ */
+export type RecordIssueLadderStep = Command<'RecordIssueLadderStep', IssueRef & LadderStepCommandData>;
+
 export type IssueLoopCommand =
   | AssignIssue
   | AcknowledgeIssue
@@ -62,6 +69,7 @@ export type IssueLoopCommand =
   | ReopenIssue
   | RequestIssueExtension
   | GrantIssueExtension
-  | RefuseIssueExtension;
+  | RefuseIssueExtension
+  | RecordIssueLadderStep;
 
 export type IssueCommand = ReportIssue | IssueLoopCommand;

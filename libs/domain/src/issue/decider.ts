@@ -5,11 +5,12 @@ import { actOf } from '../decider/effective-time';
 import { IllegalTransition, InvalidCommandData } from '../decider/errors';
 import { checkEnvelope, requireOwnUnit, requireRole, requireText } from '../decider/guards';
 import { decideLoop } from '../closure-loop/decide';
+import { decideLadderStep } from '../ladder/decide';
 import { evolveLoop } from '../closure-loop/evolve';
 import { fromLoopEvent, toLoopEvent } from '../closure-loop/facts';
 import { initialLoopState } from '../closure-loop/state';
 import type { LoopStep } from '../closure-loop/steps';
-import type { IssueCommand, IssueLoopCommand, ReportIssue } from './commands';
+import type { IssueCommand, IssueLoopCommand, RecordIssueLadderStep, ReportIssue } from './commands';
 import { ISSUE_URGENCIES } from './commands';
 import type { IssueEvent, IssueLoopEvent, IssueReported } from './events';
 import { ISSUE_EVENT_PREFIX } from './events';
@@ -53,6 +54,8 @@ export function decideIssue(command: IssueCommand, state: IssueState): IssueEven
       return decideIssueLoop(command, state, { kind: 'grant_extension', deadline: command.data.deadline });
     case 'RefuseIssueExtension':
       return decideIssueLoop(command, state, { kind: 'refuse_extension', reason: command.data.reason });
+    case 'RecordIssueLadderStep':
+      return recordLadderStep(command, state);
     default:
       return assertNever(command, 'issue command');
   }
@@ -71,7 +74,11 @@ export function evolveIssue(state: IssueState, event: IssueEvent, at?: string): 
     case 'issue.reopened.v1':
     case 'issue.extension_requested.v1':
     case 'issue.extension_granted.v1':
-    case 'issue.extension_refused.v1': {
+    case 'issue.extension_refused.v1':
+    case 'issue.reminded.v1':
+    case 'issue.urged.v1':
+    case 'issue.escalated.v1':
+    case 'issue.listed_for_criticism.v1': {
       if (!isReported(state)) throw new Error(`${event.type} before issue.reported.v1`);
       return evolveLoop(state, fromLoopEvent(ISSUE_EVENT_PREFIX, event), actOf(event.type, at));
     }
@@ -113,6 +120,20 @@ function report(command: ReportIssue, state: IssueState): IssueEvent[] {
     },
   };
   return [event];
+}
+
+/** A ladder step on the issue: the loop decides (no events when stale). */
+function recordLadderStep(command: RecordIssueLadderStep, state: IssueState): IssueEvent[] {
+  const name = command.type;
+  if (!isReported(state)) throw new IllegalTransition(name, state.status);
+  if (command.data.issueId !== state.issueId) throw new InvalidCommandData(name, 'issueId', `does not match the issue ${state.issueId}`);
+  const facts = decideLadderStep(name, command.at, command.actor, command.data, state, (unitId) => ({
+    kind: 'issue',
+    issueId: state.issueId,
+    title: state.title,
+    unitId,
+  }));
+  return facts.map((fact): IssueLoopEvent => toLoopEvent(ISSUE_EVENT_PREFIX, { issueId: state.issueId }, fact) as IssueLoopEvent);
 }
 
 function decideIssueLoop(command: IssueLoopCommand, state: IssueState, step: LoopStep): IssueEvent[] {

@@ -6,6 +6,7 @@ export type {
   IssueCommand,
   IssueLoopCommand,
   IssueUrgency,
+  RecordIssueLadderStep,
   RefuseIssueExtension,
   RejectIssueCompletion,
   ReopenIssue,

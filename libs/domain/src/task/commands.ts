@@ -1,5 +1,6 @@
 import type { Command } from '../decider/decider';
 import type { EvidenceRef, MetricValue } from '../closure-loop/state';
+import type { LadderStepCommandData } from '../ladder/decide';
 
 export type TargetComparator = '>=' | '>' | '=' | '<=' | '<';
 
@@ -128,6 +129,13 @@ export type GrantShareExtension = Command<'GrantShareExtension', ShareRef & { re
 /** Refuses the pending extension (supervisor). */
 export type RefuseShareExtension = Command<'RefuseShareExtension', ShareRef & { readonly reason: string }>;
 
+/**
+ * Records a step of the lateness ladder on a share (the system's clock only:
+ * actor role 'system'). A stale step (share submitted or closed, deadline
+ * moved, step already taken for that deadline) produces no event.
+ */
+export type RecordShareLadderStep = Command<'RecordShareLadderStep', ShareRef & LadderStepCommandData>;
+
 export type ShareCommand =
   | AssignShare
   | AcknowledgeShare
@@ -139,6 +147,7 @@ export type ShareCommand =
   | ReopenShare
   | RequestShareExtension
   | GrantShareExtension
-  | RefuseShareExtension;
+  | RefuseShareExtension
+  | RecordShareLadderStep;
 
 export type TaskCommand = RegisterTask | AmendTask | ShareCommand;

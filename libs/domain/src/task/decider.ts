@@ -13,11 +13,12 @@ import {
   requireUnitList,
 } from '../decider/guards';
 import { decideLoop } from '../closure-loop/decide';
+import { decideLadderStep } from '../ladder/decide';
 import { evolveLoop } from '../closure-loop/evolve';
 import { fromLoopEvent, toLoopEvent } from '../closure-loop/facts';
 import { initialLoopState } from '../closure-loop/state';
 import type { LoopStep } from '../closure-loop/steps';
-import type { AmendTask, NumericTarget, RegisterTask, ShareCommand, SourceDocument, TaskCommand } from './commands';
+import type { AmendTask, NumericTarget, RecordShareLadderStep, RegisterTask, ShareCommand, SourceDocument, TaskCommand } from './commands';
 import { TARGET_COMPARATORS } from './commands';
 import { ShareHasWork, UnknownShare } from './errors';
 import type { TaskAmended, TaskEvent, TaskFieldChange, TaskRegistered, TaskShareEvent } from './events';
@@ -75,6 +76,8 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       return decideShare(command, state, () => ({ kind: 'grant_extension', deadline: command.data.deadline }));
     case 'RefuseShareExtension':
       return decideShare(command, state, () => ({ kind: 'refuse_extension', reason: command.data.reason }));
+    case 'RecordShareLadderStep':
+      return recordLadderStep(command, state);
     default:
       return assertNever(command, 'task command');
   }
@@ -97,7 +100,11 @@ export function evolveTask(state: TaskState, event: TaskEvent, at?: string): Tas
     case 'task.share.reopened.v1':
     case 'task.share.extension_requested.v1':
     case 'task.share.extension_granted.v1':
-    case 'task.share.extension_refused.v1': {
+    case 'task.share.extension_refused.v1':
+    case 'task.share.reminded.v1':
+    case 'task.share.urged.v1':
+    case 'task.share.escalated.v1':
+    case 'task.share.listed_for_criticism.v1': {
       const task = registeredOrThrow(state, event.type);
       const share = shareOrThrow(task, event.data.unitId, event.type);
       const next = evolveLoop(share, fromLoopEvent(SHARE_EVENT_PREFIX, event), act);
@@ -290,6 +297,24 @@ function decideShare(
     events.push({ type: 'task.reopened.v1', data: { taskId: state.taskId, unitId: share.unitId, at: command.at } });
   }
   return events;
+}
+
+/** A ladder step on a share: the loop decides (no events when stale); the task itself does not change. */
+function recordLadderStep(command: RecordShareLadderStep, state: TaskState): TaskEvent[] {
+  const name = command.type;
+  if (!isRegistered(state)) throw new IllegalTransition(name, state.status);
+  if (command.data.taskId !== state.taskId) throw new InvalidCommandData(name, 'taskId', `does not match the task ${state.taskId}`);
+  const share = Object.hasOwn(state.shares, command.data.unitId) ? state.shares[command.data.unitId] : undefined;
+  if (share === undefined) throw new UnknownShare(name, state.taskId, command.data.unitId);
+  const facts = decideLadderStep(name, command.at, command.actor, command.data, share, (unitId) => ({
+    kind: 'task',
+    docNumber: state.sourceDocument.docNumber,
+    itemPath: state.itemPath,
+    title: state.title,
+    unitId,
+  }));
+  const key = { taskId: state.taskId, unitId: share.unitId };
+  return facts.map((fact): TaskShareEvent => toLoopEvent(SHARE_EVENT_PREFIX, key, fact));
 }
 
 function registeredState(event: TaskRegistered, registered: ActStamp | null): RegisteredTask {

@@ -80,7 +80,8 @@ export const SHARE_EVENT_PREFIX = 'task.share';
  * The closure-loop events of one share, named `task.share.<fact>.v1`:
  * assigned, acknowledged, progress_reported, note_added, completion_submitted,
  * completion_approved, completion_rejected, reopened, extension_requested,
- * extension_granted, extension_refused. Data = ShareKey + the loop fact's data.
+ * extension_granted, extension_refused; and the ladder's reminded, urged,
+ * escalated, listed_for_criticism. Data = ShareKey + the loop fact's data.
  */
 export type TaskShareEvent = LoopEvent<typeof SHARE_EVENT_PREFIX, ShareKey>;
 

@@ -6,6 +6,7 @@ export type {
   AssignShare,
   GrantShareExtension,
   NumericTarget,
+  RecordShareLadderStep,
   RefuseShareExtension,
   RegisterTask,
   RejectShareCompletion,

@@ -83,6 +83,11 @@ const TASK_TYPES: Record<TaskEventType, boolean> = {
   'task.share.extension_requested.v1': true,
   'task.share.extension_granted.v1': true,
   'task.share.extension_refused.v1': true,
+  // the ladder's steps (临近提醒 … 通报批评) are counted by the ledger, not by the figures
+  'task.share.reminded.v1': false,
+  'task.share.urged.v1': false,
+  'task.share.escalated.v1': false,
+  'task.share.listed_for_criticism.v1': false,
   // the task's own status follows its shares; the figures count shares
   'task.closed.v1': false,
   'task.reopened.v1': false,
@@ -98,6 +103,10 @@ const ISSUE_TYPES: Record<IssueEventType, boolean> = {
   'issue.completion_rejected.v1': true,
   'issue.reopened.v1': true,
   'issue.extension_requested.v1': true,
+  'issue.reminded.v1': false,
+  'issue.urged.v1': false,
+  'issue.escalated.v1': false,
+  'issue.listed_for_criticism.v1': false,
   'issue.extension_granted.v1': true,
   'issue.extension_refused.v1': true,
 };
@@ -369,6 +378,11 @@ class FiguresWriter implements BulkWriter {
       case 'note_added':
       case 'extension_requested':
       case 'extension_refused':
+      // not handled (TASK_TYPES / ISSUE_TYPES): the ladder's steps change no figure
+      case 'reminded':
+      case 'urged':
+      case 'escalated':
+      case 'listed_for_criticism':
         break;
       default:
         assertNever(fact, 'loop fact');

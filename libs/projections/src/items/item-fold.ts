@@ -11,7 +11,8 @@ import type { ClosureLoopState } from '@duban/domain/closure-loop';
 import { evolveLoop, fromLoopEvent, initialLoopState } from '@duban/domain/closure-loop';
 import type { IssueEventType, IssueLoopEvent, IssueReported } from '@duban/domain/issue';
 import type { ShareState, TaskEventType, TaskFieldChange, TaskRegistered, TaskShareEvent } from '@duban/domain/task';
-import { assertNever } from '@duban/domain/decider';
+import { actOf, assertNever } from '@duban/domain/decider';
+import { NO_LADDER } from '@duban/domain/ladder';
 import { issueItemKey, taskItemKey } from './item';
 
 // Record<…, true>: when the domain adds an event type, this file stops compiling until it is handled.
@@ -29,6 +30,10 @@ export const TASK_TYPES: Record<TaskEventType, true> = {
   'task.share.extension_requested.v1': true,
   'task.share.extension_granted.v1': true,
   'task.share.extension_refused.v1': true,
+  'task.share.reminded.v1': true,
+  'task.share.urged.v1': true,
+  'task.share.escalated.v1': true,
+  'task.share.listed_for_criticism.v1': true,
   'task.closed.v1': true,
   'task.reopened.v1': true,
 };
@@ -45,6 +50,10 @@ export const ISSUE_TYPES: Record<IssueEventType, true> = {
   'issue.extension_requested.v1': true,
   'issue.extension_granted.v1': true,
   'issue.extension_refused.v1': true,
+  'issue.reminded.v1': true,
+  'issue.urged.v1': true,
+  'issue.escalated.v1': true,
+  'issue.listed_for_criticism.v1': true,
 };
 
 /** Every event type the items model folds. */
@@ -54,19 +63,23 @@ export function isTaskEventType(type: string): type is TaskEventType {
   return Object.hasOwn(TASK_TYPES, type);
 }
 
-/** A share as `evolveTask` opens it on task.registered.v1. */
-export function openShareLoop(unitId: string): ShareState {
-  return { ...initialLoopState('registered', unitId), unitId };
+/** A share as `evolveTask` opens it on task.registered.v1 (or task.amended.v1), with that event's effective time. */
+export function openShareLoop(unitId: string, openedBy?: { type: string; occurredAt: string }): ShareState {
+  return { ...initialLoopState('registered', unitId, openedBy ? actOf(openedBy.type, openedBy.occurredAt) : null), unitId };
 }
 
 /** An issue's loop as `evolveIssue` opens it on issue.reported.v1. */
-export function openIssueLoop(): ClosureLoopState {
-  return initialLoopState('reported');
+export function openIssueLoop(openedBy?: { type: string; occurredAt: string }): ClosureLoopState {
+  return initialLoopState('reported', null, openedBy ? actOf(openedBy.type, openedBy.occurredAt) : null);
 }
 
-/** Folds one loop event (task.share.* / issue.*) into the row's loop state: the domain's evolveLoop. */
-export function foldItemLoop(state: ClosureLoopState, event: TaskShareEvent | IssueLoopEvent, prefix: string): ClosureLoopState {
-  return evolveLoop(state, fromLoopEvent(prefix, event));
+/**
+ * Folds one loop event (task.share.* / issue.*) into the row's loop state: the
+ * domain's evolveLoop, with the event's effective time (occurredAt) as the
+ * deciders fold it — the ladder needs it (when a rejection restarted the clock).
+ */
+export function foldItemLoop(state: ClosureLoopState, event: TaskShareEvent | IssueLoopEvent, prefix: string, occurredAt?: string): ClosureLoopState {
+  return evolveLoop(state, fromLoopEvent(prefix, event), actOf(event.type, occurredAt));
 }
 
 /** The columns of a task share as registered (an amendment may change some: amendedStatics). */
@@ -181,7 +194,15 @@ export function loopFields(loop: ClosureLoopState) {
     submitted_by_unit: loop.submission?.byUnit ?? null,
     submitted_at: loop.submission?.at ?? null,
     closed_at: loop.closedAt,
+    ladder: ladderColumn(loop),
   };
+}
+
+/** The ladder as a row keeps it (JSON): steps taken, clock stops, and when the current deadline was set. */
+export function ladderColumn(loop: ClosureLoopState): string {
+  const ladder = loop.ladder ?? NO_LADDER;
+  const set = loop.deadlineHistory[loop.deadlineHistory.length - 1];
+  return JSON.stringify({ taken: ladder.taken, clockStops: ladder.clockStops, deadlineSetAt: set?.at ?? null });
 }
 
 /** Epoch milliseconds of an ISO instant (offsets honoured); throws on anything else. */

@@ -1,6 +1,17 @@
 import type { LoopStatus } from '@duban/domain/closure-loop';
 import type { IssueUrgency } from '@duban/domain/issue';
 import type { TaskStatus } from '@duban/domain/task';
+import type { ClockStop, LadderStepTaken, NextLadderStep } from '@duban/domain/ladder';
+
+/** The ladder as an item row shows it. */
+export interface ItemLadder {
+  /** Every step taken (临近提醒, 催办 with its 催办通知 in the history, 督办, 通报批评), for every deadline, oldest first. */
+  taken: LadderStepTaken[];
+  /** When the unit's clock stood still (申请销号 → 退回 / 重新打开). */
+  clockStops: ClockStop[];
+  /** When the current deadline was set (交办, extension, reopening): the ladder counts from it. */
+  deadlineSetAt: string | null;
+}
 
 /** 'task': one responsible unit's share of a task; 'issue': one issue on the ledger. */
 export type ItemKind = 'task' | 'issue';
@@ -68,6 +79,14 @@ export interface Item {
   submittedByUnit: string | null;
   submittedAt: string | null;
   closedAt: string | null;
+  /** The ladder's steps taken and clock stops. */
+  ladder: ItemLadder;
+  /**
+   * The next step of the ladder and when it falls due (rule and calendar of the
+   * query; computed when read, never stored); null when none is ahead: not
+   * assigned, awaiting verification, closed, or every step taken.
+   */
+  nextStep: NextLadderStep | null;
 
   // --- provenance --------------------------------------------------------------
   /** Type of the last event that changed this row. */
@@ -119,7 +138,7 @@ export interface Page<T> {
 }
 
 /** The fields the items model and the ledger's versions share (the rest is each model's bookkeeping). */
-export type LoopItemFields = Omit<Item, 'lastEventType' | 'lastPosition' | 'streamVersion' | 'updatedAt'>;
+export type LoopItemFields = Omit<Item, 'lastEventType' | 'lastPosition' | 'streamVersion' | 'updatedAt' | 'nextStep'>;
 
 /** Their columns as stored, with integers read as N (bigint for items, number for the ledger). */
 export interface LoopItemColumns<N extends number | bigint> {
@@ -154,6 +173,7 @@ export interface LoopItemColumns<N extends number | bigint> {
   submitted_by_unit: string | null;
   submitted_at: string | null;
   closed_at: string | null;
+  ladder: string;
   occurred_at: string;
 }
 
@@ -191,6 +211,7 @@ export function loopItemFields<N extends number | bigint>(r: LoopItemColumns<N>,
     submittedByUnit: r.submitted_by_unit,
     submittedAt: r.submitted_at,
     closedAt: r.closed_at,
+    ladder: JSON.parse(r.ladder) as ItemLadder,
     occurredAt: r.occurred_at,
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { IssueCommand } from '@duban/domain/issue';
 import type { TaskCommand } from '@duban/domain/task';
+import { LADDER_ACTOR } from '@duban/domain/ladder';
 import { Harness } from '../testing/harness';
 import {
   acknowledgeIssue,
@@ -105,6 +106,8 @@ describe('items projection', () => {
       submittedByUnit: null,
       submittedAt: null,
       closedAt: null,
+      ladder: { taken: [], clockStops: [], deadlineSetAt: null },
+      nextStep: null, // not assigned: no clock runs
       lastEventType: 'task.registered.v1',
       lastPosition: result.position,
       streamVersion: 0n,
@@ -161,6 +164,37 @@ describe('items projection', () => {
       submittedAt: null,
       closedAt: null,
     });
+  });
+
+  it('given a share whose clock stood still (申请销号 → 退回), when the clock records the steps, then the row shows them and the next one', async () => {
+    const DEADLINE = '2021-12-31T23:59:59+08:00'; // the task's 完成时限, the share's by default
+    const REJECTED = '2021-12-29T10:00:00+08:00';
+    await given(registerTask(T), ...shareInProgress(T, ZHONGMU), reportShare(T, ZHONGMU, '2021-12-19T10:00:00+08:00', 100));
+    await given(submitShare(T, ZHONGMU, '2021-12-20T16:00:00+08:00'));
+    expect((await then(key(ZHONGMU))).nextStep).toBeNull(); // awaiting verification: the clock stands still
+    await given(rejectShare(T, ZHONGMU, REJECTED));
+    const rejected = await then(key(ZHONGMU));
+    expect(rejected.deadline).toBe(DEADLINE);
+    expect(rejected.ladder.clockStops).toEqual([{ from: '2021-12-20T16:00:00+08:00', to: REJECTED }]);
+    // the reminder (due 28 December 09:00) fell due while the clock stood still: it falls due at the rejection
+    expect(rejected.nextStep).toEqual({ step: 'reminder', dueAt: REJECTED });
+
+    const step = (s: 'reminder' | 'urge', at: string) =>
+      ({ type: 'RecordShareLadderStep', actor: LADDER_ACTOR, at, data: { taskId: T, unitId: ZHONGMU, step: s, rule: { id: 'duban-ladder-v1', version: 1 }, deadline: DEADLINE, dueAt: at, workingDaysOverdue: 0 } }) as TaskCommand;
+    await given(step('reminder', REJECTED));
+    expect((await then(key(ZHONGMU))).nextStep).toEqual({ step: 'urge', dueAt: DEADLINE });
+    await when(step('urge', DEADLINE));
+    const urged = await then(key(ZHONGMU));
+    expect(urged.ladder.taken.map((t) => [t.step, t.dueAt, t.at])).toEqual([
+      ['reminder', REJECTED, REJECTED],
+      ['urge', DEADLINE, DEADLINE],
+    ]);
+    expect(urged.ladder.taken[1].notice).toMatch(/^催办通知\n中牟县：\n你单位承办的郑政办〔2021〕34号（.+）“.+”事项，办理时限为2021年12月31日23:59（北京时间），截至目前尚未办结销号，已逾期0个工作日。/);
+    expect(urged).toMatchObject({ status: 'in_progress', lastEventType: 'task.share.urged.v1', nextStep: { step: 'escalation' } });
+    // the unit's inbox shows the row with its 催办通知
+    const inbox = h.query.inbox(ZHONGMU, '2022-01-04T11:00:00+08:00').rows.find((e) => e.item.key === key(ZHONGMU))!;
+    expect(inbox.item.ladder.taken.some((t) => t.step === 'urge' && t.notice?.startsWith('催办通知'))).toBe(true);
+    expect(inbox.item.nextStep?.step).toBe('escalation');
   });
 
   it('given every share but one closed, when the last is approved (销号), then it closes and the task closes on every row', async () => {

@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS items (
   submitted_by_unit  TEXT,
   submitted_at       TEXT,
   closed_at          TEXT,
+  ladder             TEXT    NOT NULL,
   loop               TEXT    NOT NULL,
   last_event_type    TEXT    NOT NULL,
   last_position      INTEGER NOT NULL,
@@ -94,7 +95,7 @@ const COLUMNS = [
   'reporting_unit', 'park_id', 'supervising_office', 'unit_id', 'lead_units', 'cooperating_units', 'status',
   'task_status', 'deadline', 'deadline_ms', 'task_deadline', 'task_deadline_ms', 'due_ms', 'percent',
   'progress_reports', 'notes', 'rework_count', 'extension_count', 'reopen_count', 'pending_extension',
-  'requested_deadline', 'submitted_by_unit', 'submitted_at', 'closed_at', 'loop', 'last_event_type',
+  'requested_deadline', 'submitted_by_unit', 'submitted_at', 'closed_at', 'ladder', 'loop', 'last_event_type',
   'last_position', 'stream_version', 'updated_at', 'occurred_at',
 ] as const;
 type Column = (typeof COLUMNS)[number];
@@ -133,7 +134,8 @@ interface Provenance {
 export class ItemsProjection implements Projection {
   readonly name = 'items';
   // 2: folds task.amended.v1 (read models built by 1 skipped it)
-  readonly version = 2;
+  // 3: the ladder's steps (task.share.reminded.v1 …) and the `ladder` column; loops folded with their effective times
+  readonly version = 3;
   readonly schema = ITEMS_SCHEMA;
   readonly deferIndexesOnRebuild = true;
 
@@ -211,6 +213,10 @@ class ItemsWriter implements BulkWriter {
       case 'task.share.extension_requested.v1':
       case 'task.share.extension_granted.v1':
       case 'task.share.extension_refused.v1':
+      case 'task.share.reminded.v1':
+      case 'task.share.urged.v1':
+      case 'task.share.escalated.v1':
+      case 'task.share.listed_for_criticism.v1':
         this.evolveRow(tx, taskItemKey(event.data.taskId, event.data.unitId), event, SHARE_EVENT_PREFIX, provenance);
         break;
       case 'task.closed.v1':
@@ -236,7 +242,7 @@ class ItemsWriter implements BulkWriter {
     const key = issueItemKey(event.data.issueId);
     switch (event.type) {
       case 'issue.reported.v1': {
-        const loop = openIssueLoop();
+        const loop = openIssueLoop({ type: event.type, occurredAt: provenance.occurred_at });
         this.add({ ...issueStatics(event.data), task_status: null, stream_version: streamVersion, ...loopFields(loop), loop: '', ...provenance }, loop);
         return;
       }
@@ -250,6 +256,10 @@ class ItemsWriter implements BulkWriter {
       case 'issue.extension_requested.v1':
       case 'issue.extension_granted.v1':
       case 'issue.extension_refused.v1':
+      case 'issue.reminded.v1':
+      case 'issue.urged.v1':
+      case 'issue.escalated.v1':
+      case 'issue.listed_for_criticism.v1':
         this.evolveRow(tx, key, event, ISSUE_EVENT_PREFIX, provenance).row.stream_version = streamVersion;
         return;
       default:
@@ -262,7 +272,7 @@ class ItemsWriter implements BulkWriter {
     const d = event.data;
     const keys: string[] = [];
     for (const unitId of d.responsibleUnits) {
-      const loop = openShareLoop(unitId);
+      const loop = openShareLoop(unitId, { type: event.type, occurredAt: provenance.occurred_at });
       const statics = taskShareStatics(d, unitId);
       if (this.find(statics.key, tx)) throw new Error(`${event.type}: the items read model already holds ${statics.key}`);
       this.add({ ...statics, task_status: 'open', stream_version: 0, ...loopFields(loop), loop: '', ...provenance }, loop);
@@ -297,7 +307,7 @@ class ItemsWriter implements BulkWriter {
     }
     for (const unitId of d.addedResponsibleUnits) {
       const k = taskItemKey(d.taskId, unitId);
-      const loop = openShareLoop(unitId);
+      const loop = openShareLoop(unitId, { type: event.type, occurredAt: provenance.occurred_at });
       this.deleted.delete(k); // removed and added back in one batch: the upsert replaces the row
       this.add({ ...base, key: k, ...loopFields(loop), loop: '', ...provenance }, loop);
       keys.push(k);
@@ -315,7 +325,7 @@ class ItemsWriter implements BulkWriter {
   private evolveRow(tx: ProjectionTx, key: string, event: TaskShareEvent | IssueLoopEvent, prefix: string, provenance: Provenance): Entry {
     const entry = this.find(key, tx);
     if (!entry) throw new Error(`${event.type}: the items read model holds no row ${key} (its stream did not open it)`);
-    entry.loop = foldItemLoop(entry.loop, event, prefix);
+    entry.loop = foldItemLoop(entry.loop, event, prefix, provenance.occurred_at);
     Object.assign(entry.row, provenance);
     this.dirty.add(entry);
     return entry;

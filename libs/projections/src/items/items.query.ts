@@ -4,6 +4,11 @@ import type { IssueUrgency } from '@duban/domain/issue';
 import type { TaskStatus } from '@duban/domain/task';
 import type { InboxAction, InboxEntry, Item, ItemKind, LoopItemColumns, Page } from './item';
 import { loopItemFields } from './item';
+import { itemNextStep } from './item-ladder';
+import type { WorkingCalendar } from '@duban/domain/calendar';
+import { officialCalendar } from '@duban/domain/calendar';
+import type { LadderRule } from '@duban/domain/ladder';
+import { DEFAULT_LADDER_RULE } from '@duban/domain/ladder';
 import { ITEMS_SCHEMA } from './items.projection';
 import { CHECKPOINT_TABLE } from '../runner/checkpoints';
 
@@ -107,19 +112,26 @@ export class ItemsQuery {
   private readonly pages = new Map<string, CachedPage>();
   private checkpointStatement: Database.Statement | null | undefined;
 
-  constructor(private readonly db: Database.Database) {
+  private readonly ladder: LadderContext;
+
+  /** `deps.rule` / `deps.calendar`: the ladder rule (DUBAN_LADDER_RULE) and calendar of the items' nextStep. */
+  constructor(
+    private readonly db: Database.Database,
+    deps: { rule?: LadderRule; calendar?: WorkingCalendar } = {},
+  ) {
+    this.ladder = { rule: deps.rule ?? DEFAULT_LADDER_RULE, calendar: deps.calendar ?? officialCalendar };
     // Usable before the runner prepared the file; the runner owns (and may reset) the table.
     db.exec(ITEMS_SCHEMA);
   }
 
   get(key: string): Item | null {
     const row = this.statement('SELECT * FROM items WHERE key = ?').get(key) as ItemRow | undefined;
-    return row ? toItem(row) : null;
+    return row ? toItem(row, this.ladder) : null;
   }
 
   /** All shares of a task, in the order of their responsible units' keys. */
   task(taskId: string): Item[] {
-    return (this.statement("SELECT * FROM items WHERE task_id = ? AND kind = 'task' ORDER BY key").all(taskId) as ItemRow[]).map(toItem);
+    return (this.statement("SELECT * FROM items WHERE task_id = ? AND kind = 'task' ORDER BY key").all(taskId) as ItemRow[]).map((r) => toItem(r, this.ladder));
   }
 
   list(filter: ItemsFilter = {}): Page<Item> {
@@ -158,7 +170,7 @@ export class ItemsQuery {
       where.push('kind = @kind');
       params.kind = kind(filter.kind);
     }
-    return this.page(where, params, filter, toItem);
+    return this.page(where, params, filter, (r) => toItem(r, this.ladder));
   }
 
   /**
@@ -174,7 +186,7 @@ export class ItemsQuery {
       where.push('kind = @kind');
       params.kind = kind(options.kind);
     }
-    return this.page(where, params, options, (row) => entry(row, UNIT_ACTIONS[row.status] ?? NO_ACTIONS, atMs));
+    return this.page(where, params, options, (row) => entry(row, UNIT_ACTIONS[row.status] ?? NO_ACTIONS, atMs, this.ladder));
   }
 
   /**
@@ -199,7 +211,7 @@ export class ItemsQuery {
       if (needs.includes('assign') && (row.status === 'registered' || row.status === 'reported')) actions.push('assign');
       if (needs.includes('verify_completion') && row.status === 'submitted') actions.push('verify_completion');
       if (needs.includes('decide_extension') && row.pending_extension === 1n) actions.push('decide_extension');
-      return entry(row, sharedActions(actions), atMs);
+      return entry(row, sharedActions(actions), atMs, this.ladder);
     });
   }
 
@@ -280,26 +292,33 @@ function sharedActions(actions: InboxAction[]): readonly InboxAction[] {
   return shared;
 }
 
-function entry(row: ItemRow, needs: readonly InboxAction[], atMs: number): InboxEntry {
+function entry(row: ItemRow, needs: readonly InboxAction[], atMs: number, ladder: LadderContext): InboxEntry {
   const msToDeadline = row.deadline_ms === null ? null : Number(row.deadline_ms) - atMs;
-  return { item: toItem(row), needs, overdue: msToDeadline !== null && msToDeadline < 0, msToDeadline };
+  return { item: toItem(row, ladder), needs, overdue: msToDeadline !== null && msToDeadline < 0, msToDeadline };
 }
 
 /** Rows of cached pages come back again and again: each is mapped once (the callers only read it). */
 const mapped = new WeakMap<ItemRow, Item>();
 
-function toItem(r: ItemRow): Item {
+interface LadderContext {
+  rule: LadderRule;
+  calendar: WorkingCalendar;
+}
+
+function toItem(r: ItemRow, ladder: LadderContext): Item {
   let item = mapped.get(r);
   if (item === undefined) {
-    item = mapRow(r);
+    item = mapRow(r, ladder);
     mapped.set(r, item);
   }
   return item;
 }
 
-function mapRow(r: ItemRow): Item {
+function mapRow(r: ItemRow, ladder: LadderContext): Item {
+  const fields = loopItemFields(r, (json) => JSON.parse(json) as string[]);
   return {
-    ...loopItemFields(r, (json) => JSON.parse(json) as string[]),
+    ...fields,
+    nextStep: itemNextStep(fields, ladder.rule, ladder.calendar),
     lastEventType: r.last_event_type,
     lastPosition: r.last_position,
     streamVersion: r.stream_version,

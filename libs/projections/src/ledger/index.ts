@@ -19,7 +19,7 @@ export { LEDGER_PROJECTION, LEDGER_SCHEMA, LedgerProjection } from './ledger.pro
 export type { LedgerQueryDeps } from './ledger.query';
 export { InvalidLedgerQueryError, LedgerQuery } from './ledger.query';
 export type { LedgerPolicy } from './ledger-policy';
-export { DEFAULT_LEDGER_POLICY, InvalidLedgerPolicyError, LedgerViewer, STATUS_TEXT, WorkingDayCounter, ledgerPolicy } from './ledger-policy';
+export { DEFAULT_LEDGER_POLICY, LedgerViewer, STATUS_TEXT, WorkingDayCounter } from './ledger-policy';
 export { chineseDate, chineseDateTime, dueText, itemText, ledgerTitle, parseLedgerInstant, progressText, remarksText } from './ledger-format';
 export type { LedgerXlsxInput } from './ledger-xlsx';
 export { LEDGER_XLSX_FILLS, LEDGER_XLSX_HEADERS, ledgerXlsxBuffer, writeLedgerXlsx } from './ledger-xlsx';

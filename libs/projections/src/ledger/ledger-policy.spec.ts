@@ -5,7 +5,9 @@
  */
 import fc from 'fast-check';
 import { CalendarCoverageError, officialCalendar } from '@duban/domain/calendar';
-import { DEFAULT_LEDGER_POLICY, InvalidLedgerPolicyError, LedgerViewer, ledgerPolicy, WorkingDayCounter } from './ledger-policy';
+import type { LadderRule } from '@duban/domain/ladder';
+import { DUBAN_LADDER_V1, InvalidLadderRule, validateLadderRule } from '@duban/domain/ladder';
+import { DEFAULT_LEDGER_POLICY, LedgerViewer, WorkingDayCounter } from './ledger-policy';
 import type { LedgerItem } from './ledger-row';
 
 /** Friday 2021-06-25, end of day. */
@@ -44,6 +46,7 @@ function item(overrides: Partial<LedgerItem> = {}): LedgerItem {
     submittedByUnit: null,
     submittedAt: null,
     closedAt: null,
+    ladder: { taken: [], clockStops: [], deadlineSetAt: '2021-05-06T09:00:00+08:00' },
     lastEventType: 'task.share.progress_reported.v1',
     validFromPosition: 7n,
     validToPosition: null,
@@ -57,7 +60,7 @@ function item(overrides: Partial<LedgerItem> = {}): LedgerItem {
   };
 }
 
-const at = (instant: string, policy = DEFAULT_LEDGER_POLICY) => new LedgerViewer(new Date(instant), policy);
+const at = (instant: string, rule: LadderRule = DUBAN_LADDER_V1) => new LedgerViewer(new Date(instant), rule);
 
 describe('ledger view (colours and working days at an instant)', () => {
   it.each([
@@ -92,13 +95,47 @@ describe('ledger view (colours and working days at an instant)', () => {
     expect(at('2021-10-09T10:00:00+08:00').view(due)).toMatchObject({ workingDaysOverdue: 2 });
   });
 
-  it('thresholds come from the policy', () => {
-    const policy = ledgerPolicy({ yellowWithin: 5, escalateAt: 2, blackAt: 3 });
-    expect(at('2021-06-21T10:00:00+08:00', policy).view(item()).colour).toBe('yellow');
-    expect(at('2021-06-29T10:00:00+08:00', policy).view(item())).toMatchObject({ workingDaysOverdue: 2, colour: 'red', step: 'escalated' });
-    expect(at('2021-06-30T10:00:00+08:00', policy).view(item())).toMatchObject({ workingDaysOverdue: 3, colour: 'black', step: 'listed' });
-    expect(() => ledgerPolicy({ yellowWithin: -1 })).toThrow(InvalidLedgerPolicyError);
-    expect(() => ledgerPolicy({ escalateAt: 11 })).toThrow('escalateAt must not exceed blackAt');
+  it('thresholds come from the ladder rule', () => {
+    const rule = validateLadderRule({ ...DUBAN_LADDER_V1, id: 'quick', thresholds: { yellowWithin: 5, escalateAt: 2, blackAt: 3 } });
+    expect(at('2021-06-21T10:00:00+08:00', rule).view(item()).colour).toBe('yellow');
+    expect(at('2021-06-29T10:00:00+08:00', rule).view(item())).toMatchObject({ workingDaysOverdue: 2, colour: 'red', step: 'escalated' });
+    expect(at('2021-06-30T10:00:00+08:00', rule).view(item())).toMatchObject({ workingDaysOverdue: 3, colour: 'black', step: 'listed' });
+    expect(() => validateLadderRule({ ...DUBAN_LADDER_V1, thresholds: { yellowWithin: -1, escalateAt: 5, blackAt: 10 } })).toThrow(InvalidLadderRule);
+    expect(DEFAULT_LEDGER_POLICY).toBe(DUBAN_LADDER_V1.thresholds);
+  });
+
+  it('the same rule colours the row and schedules the acts: the colour changes on the day the step falls due', () => {
+    for (const rule of [DUBAN_LADDER_V1, validateLadderRule({ ...DUBAN_LADDER_V1, id: 'other', thresholds: { yellowWithin: 2, escalateAt: 3, blackAt: 7 } })]) {
+      const steps = new Map<string, string>();
+      let row = item();
+      // walk the row up the ladder: each step taken as the clock would take it
+      for (;;) {
+        const next = at('2021-06-01T10:00:00+08:00', rule).view(row).nextStep;
+        if (next === null) break;
+        steps.set(next.step, next.dueAt);
+        row = item({ ladder: { ...row.ladder, taken: [...row.ladder.taken, { step: next.step, rule: { id: rule.id, version: rule.version }, deadline: DUE, dueAt: next.dueAt, at: next.dueAt }] } });
+      }
+      expect([...steps.keys()]).toEqual(['reminder', 'urge', 'escalation', 'listing']);
+      const colourAt = (instant: string | number) => at(new Date(instant).toISOString(), rule).view(item()).colour;
+      const before = (instant: string) => Date.parse(instant) - 1000;
+      // the colour turns at the start of the day (00:00), the act at the rule's time of day (09:00)
+      expect([colourAt(before(steps.get('reminder')!) - 9 * 3600_000), colourAt(steps.get('reminder')!)]).toEqual(['green', 'yellow']);
+      expect([colourAt(before(steps.get('urge')!)), colourAt(Date.parse(steps.get('urge')!) + 1000)]).toEqual(['yellow', 'red']);
+      expect(at(steps.get('escalation')!, rule).view(item()).step).toBe('escalated');
+      expect(at(new Date(before(steps.get('escalation')!) - 9 * 3600_000).toISOString(), rule).view(item()).step).toBe('urged');
+      expect([colourAt(before(steps.get('listing')!) - 9 * 3600_000), colourAt(steps.get('listing')!)]).toEqual(['red', 'black']);
+    }
+  });
+
+  it('nextStep: the first step not taken; none while submitted or closed', () => {
+    expect(at('2021-06-01T10:00:00+08:00').view(item()).nextStep).toEqual({ step: 'reminder', dueAt: '2021-06-22T09:00:00+08:00' });
+    const urged = { step: 'urge' as const, rule: { id: 'duban-ladder-v1', version: 1 }, deadline: DUE, dueAt: DUE, at: DUE };
+    expect(at('2021-06-26T10:00:00+08:00').view(item({ ladder: { taken: [urged], clockStops: [], deadlineSetAt: null } })).nextStep).toEqual({
+      step: 'escalation',
+      dueAt: '2021-07-02T09:00:00+08:00',
+    });
+    expect(at('2021-06-01T10:00:00+08:00').view(item({ status: 'submitted', submittedAt: '2021-06-01T09:00:00+08:00' })).nextStep).toBeNull();
+    expect(at('2021-06-01T10:00:00+08:00').view(item({ status: 'closed', closedAt: '2021-06-01T09:00:00+08:00' })).nextStep).toBeNull();
   });
 
   it('a closed item shows its final state without colour, with the lateness it was submitted with', () => {

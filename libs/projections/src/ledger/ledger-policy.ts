@@ -1,39 +1,21 @@
 import type { LoopStatus } from '@duban/domain/closure-loop';
 import { CalendarCoverageError, localDateOf, officialCalendar, SHANGHAI_UTC_OFFSET_MS } from '@duban/domain/calendar';
 import type { WorkingCalendar } from '@duban/domain/calendar';
+import type { LadderRule, LadderThresholds } from '@duban/domain/ladder';
+import { DEFAULT_LADDER_RULE } from '@duban/domain/ladder';
 import type { LadderStep, LedgerColour, LedgerItem, LedgerView } from './ledger-row';
+import { itemNextStep } from '../items/item-ladder';
 
 /**
- * The lateness ladder's thresholds, in working days (domain.md: "a sensible
- * default drawn from practice; it must be configurable").
+ * The ladder's thresholds in working days (yellowWithin 3, escalateAt 5,
+ * blackAt 10 in duban-ladder-v1). They are the ladder rule's
+ * (libs/domain/src/ladder): the colours a row shows and the acts the clock
+ * writes on its stream (临近提醒, 督办, 通报批评) come from the same rule, so
+ * they never disagree. Configure the rule (DUBAN_LADDER_RULE), not the ledger.
  */
-export interface LedgerPolicy {
-  /** Yellow (临近提醒) when at most this many working days are left before the deadline. Default 3. */
-  yellowWithin: number;
-  /** Red, escalated to 督办, from this many working days overdue. Default 5. */
-  escalateAt: number;
-  /** Black (通报批评 / 问责) from this many working days overdue. Default 10. */
-  blackAt: number;
-}
+export type LedgerPolicy = LadderThresholds;
 
-export const DEFAULT_LEDGER_POLICY: Readonly<LedgerPolicy> = Object.freeze({ yellowWithin: 3, escalateAt: 5, blackAt: 10 });
-
-export class InvalidLedgerPolicyError extends Error {
-  constructor(reason: string) {
-    super(`ledger policy: ${reason}`);
-    this.name = 'InvalidLedgerPolicyError';
-  }
-}
-
-/** Defaults merged with the overrides, checked: whole numbers ≥ 0, escalateAt ≤ blackAt. */
-export function ledgerPolicy(overrides: Partial<LedgerPolicy> = {}): LedgerPolicy {
-  const policy = { ...DEFAULT_LEDGER_POLICY, ...overrides };
-  for (const [name, value] of Object.entries(policy)) {
-    if (!Number.isSafeInteger(value) || value < 0) throw new InvalidLedgerPolicyError(`${name} must be a whole number ≥ 0`);
-  }
-  if (policy.escalateAt > policy.blackAt) throw new InvalidLedgerPolicyError('escalateAt must not exceed blackAt');
-  return policy;
-}
+export const DEFAULT_LEDGER_POLICY: Readonly<LedgerPolicy> = DEFAULT_LADDER_RULE.thresholds;
 
 /** Status names as a supervision office writes them in its 台账. */
 export const STATUS_TEXT: Readonly<Record<LoopStatus, string>> = {
@@ -126,11 +108,15 @@ export class LedgerViewer {
   private readonly parsed = new Map<string, number>();
   private readonly dates = new Map<number, string>();
 
+  private readonly policy: LedgerPolicy;
+
+  /** `rule`: the ladder rule whose thresholds colour the rows and whose steps `nextStep` shows. */
   constructor(
     private readonly now: Date,
-    private readonly policy: LedgerPolicy = DEFAULT_LEDGER_POLICY,
+    private readonly rule: LadderRule = DEFAULT_LADDER_RULE,
     private readonly calendar: WorkingCalendar = officialCalendar,
   ) {
+    this.policy = rule.thresholds;
     this.nowMs = now.getTime();
     this.nowIso = now.toISOString();
     this.counter = WorkingDayCounter.of(calendar);
@@ -158,6 +144,7 @@ export class LedgerViewer {
         step: null,
         calendarGap: null,
         statusText: join(base, extension),
+        nextStep: null,
       };
     }
     const dueMs = this.ms(due);
@@ -206,6 +193,7 @@ export class LedgerViewer {
       step,
       calendarGap: gap,
       statusText: join(base, note, extension),
+      nextStep: itemNextStep(item, this.rule, this.calendar),
     };
   }
 

@@ -1,7 +1,7 @@
 import type { LoopStatus } from '@duban/domain/closure-loop';
 import type { UnitCategory } from '@duban/domain/units';
 import type { Item } from '../items/item';
-import type { LedgerPolicy } from './ledger-policy';
+import type { NextLadderStep } from '@duban/domain/ladder';
 
 /**
  * One version of an items row, as the ledger's temporal model keeps it: the
@@ -10,7 +10,7 @@ import type { LedgerPolicy } from './ledger-policy';
  * here — the position and recordedAt of the event that produced the version —
  * plus the validity interval and the latest narrative (进展情况).
  */
-export interface LedgerItem extends Omit<Item, 'streamVersion' | 'lastPosition' | 'updatedAt'> {
+export interface LedgerItem extends Omit<Item, 'streamVersion' | 'lastPosition' | 'updatedAt' | 'nextStep'> {
   /** Global position of the event that produced this version (inclusive). */
   validFromPosition: bigint;
   /** Position of the next version of the same item (exclusive); null while this version is current. */
@@ -64,6 +64,12 @@ export interface LedgerView {
   calendarGap: { year: number; reason: string } | null;
   /** Status as a supervision office writes it: 未交办 / 已交办 / 已签收 / 推进中 / 待审核(申请销号) / 已销号, with 逾期N个工作日 / 临期 where relevant. */
   statusText: string;
+  /**
+   * The ladder's next act for this row at its version (the rule of the ledger:
+   * the same whose thresholds colour it) and when it falls due; null when
+   * none is ahead. The steps taken are in `item.ladder.taken`.
+   */
+  nextStep: NextLadderStep | null;
 }
 
 export interface LedgerRow {
@@ -95,8 +101,6 @@ export interface LedgerFilter {
 export interface LedgerViewOptions {
   /** The instant the view (colours, days left/overdue) is computed at. Default: the as-of instant (see LedgerHeader.instant). */
   now?: string | Date;
-  /** Overrides of the ladder's thresholds. */
-  policy?: Partial<LedgerPolicy>;
 }
 
 export interface LedgerQueryOptions extends LedgerFilter, LedgerViewOptions {

@@ -133,7 +133,7 @@ function txOver(db: Database.Database): ProjectionTx {
 }
 
 /** The items read model a fresh ItemsProjection builds from exactly these events. */
-function itemsFrom(events: readonly RecordedEvent[]): Map<string, Omit<Item, 'streamVersion'>> {
+function itemsFrom(events: readonly RecordedEvent[]): Map<string, Omit<Item, 'streamVersion' | 'nextStep'>> {
   const db = openReadModelDatabase(':memory:');
   try {
     const projection = new ItemsProjection();
@@ -141,14 +141,14 @@ function itemsFrom(events: readonly RecordedEvent[]): Map<string, Omit<Item, 'st
     const tx = txOver(db);
     db.transaction(() => events.filter((e) => projection.handles(e.type)).forEach((e) => projection.apply(e, tx)))();
     const rows = new ItemsQuery(db).list({ limit: 1000 }).rows;
-    return new Map(rows.map(({ streamVersion: _v, ...item }) => [item.key, item]));
+    return new Map(rows.map(({ streamVersion: _v, nextStep: _next, ...item }) => [item.key, item]));
   } finally {
     db.close();
   }
 }
 
 /** A ledger version in the items model's shape (its provenance is the version's producing event). */
-function asItem(l: LedgerItem): Omit<Item, 'streamVersion'> {
+function asItem(l: LedgerItem): Omit<Item, 'streamVersion' | 'nextStep'> {
   const { validFromPosition, validToPosition: _to, recordedAt, narrative: _n, narrativeAt: _na, group: _g, seq: _s, ...rest } = l;
   return { ...rest, lastPosition: validFromPosition, updatedAt: recordedAt };
 }

@@ -142,6 +142,7 @@ CREATE TABLE IF NOT EXISTS ledger_versions (
   submitted_by_unit   TEXT,
   submitted_at        TEXT,
   closed_at           TEXT,
+  ladder              TEXT    NOT NULL,
   narrative           TEXT,
   narrative_from      INTEGER,
   statics_from        INTEGER,
@@ -206,7 +207,7 @@ interface Version extends Fields {
 const VERSION_COLUMNS = [
   'item_id', 'valid_from_position', 'valid_to_position', 'status', 'task_status', 'unit_id', 'deadline', 'deadline_ms',
   'percent', 'progress_reports', 'notes', 'rework_count', 'extension_count', 'reopen_count', 'pending_extension',
-  'requested_deadline', 'submitted_by_unit', 'submitted_at', 'closed_at', 'narrative', 'narrative_from', 'statics_from',
+  'requested_deadline', 'submitted_by_unit', 'submitted_at', 'closed_at', 'ladder', 'narrative', 'narrative_from', 'statics_from',
   'event_type', 'recorded_at', 'occurred_at', 'occurred_ms',
 ] as const satisfies readonly (keyof Version)[];
 
@@ -283,7 +284,8 @@ interface Entry {
 export class LedgerProjection implements Projection {
   readonly name = LEDGER_PROJECTION;
   // 2: task.amended.v1 (ledger_amendments, statics_from, removed items; key no longer unique)
-  readonly version = 2;
+  // 3: the ladder's steps (a version each) and the `ladder` column; loops folded with their effective times
+  readonly version = 3;
   readonly schema = LEDGER_SCHEMA;
   readonly deferIndexesOnRebuild = true;
 
@@ -362,7 +364,7 @@ class LedgerWriter implements BulkWriter {
       case 'task.registered.v1': {
         const keys: string[] = [];
         for (const unitId of event.data.responsibleUnits) {
-          keys.push(this.open(tx, taskShareStatics(event.data, unitId), 'open', openShareLoop(unitId), p).key);
+          keys.push(this.open(tx, taskShareStatics(event.data, unitId), 'open', openShareLoop(unitId, { type: event.type, occurredAt: p.occurred_at }), p).key);
         }
         this.tasks.set(event.data.taskId, keys);
         return;
@@ -380,9 +382,13 @@ class LedgerWriter implements BulkWriter {
       case 'task.share.reopened.v1':
       case 'task.share.extension_requested.v1':
       case 'task.share.extension_granted.v1':
-      case 'task.share.extension_refused.v1': {
+      case 'task.share.extension_refused.v1':
+      case 'task.share.reminded.v1':
+      case 'task.share.urged.v1':
+      case 'task.share.escalated.v1':
+      case 'task.share.listed_for_criticism.v1': {
         const entry = this.entry(tx, taskItemKey(event.data.taskId, event.data.unitId), event.type);
-        const loop = foldItemLoop(entry.loop, event, SHARE_EVENT_PREFIX);
+        const loop = foldItemLoop(entry.loop, event, SHARE_EVENT_PREFIX, p.occurred_at);
         const narrative = event.type === 'task.share.progress_reported.v1' ? event.data.narrative : undefined;
         this.nextVersion(entry, loop, entry.taskStatus, narrative, p);
         return;
@@ -402,7 +408,7 @@ class LedgerWriter implements BulkWriter {
   private applyIssue(event: IssueEvent, p: Provenance, tx: ProjectionTx): void {
     switch (event.type) {
       case 'issue.reported.v1':
-        this.open(tx, issueStatics(event.data), null, openIssueLoop(), p);
+        this.open(tx, issueStatics(event.data), null, openIssueLoop({ type: event.type, occurredAt: p.occurred_at }), p);
         return;
       case 'issue.assigned.v1':
       case 'issue.acknowledged.v1':
@@ -413,9 +419,13 @@ class LedgerWriter implements BulkWriter {
       case 'issue.reopened.v1':
       case 'issue.extension_requested.v1':
       case 'issue.extension_granted.v1':
-      case 'issue.extension_refused.v1': {
+      case 'issue.extension_refused.v1':
+      case 'issue.reminded.v1':
+      case 'issue.urged.v1':
+      case 'issue.escalated.v1':
+      case 'issue.listed_for_criticism.v1': {
         const entry = this.entry(tx, issueItemKey(event.data.issueId), event.type);
-        const loop = foldItemLoop(entry.loop, event, ISSUE_EVENT_PREFIX);
+        const loop = foldItemLoop(entry.loop, event, ISSUE_EVENT_PREFIX, p.occurred_at);
         const narrative = event.type === 'issue.progress_reported.v1' ? event.data.narrative : undefined;
         this.nextVersion(entry, loop, entry.taskStatus, narrative, p);
         return;
@@ -488,7 +498,7 @@ class LedgerWriter implements BulkWriter {
     }
     for (const unitId of d.addedResponsibleUnits) {
       const statics: Statics = { ...sibling.opened, ...amended, key: taskItemKey(d.taskId, unitId) };
-      keys.push(this.open(tx, statics, 'open', openShareLoop(unitId), p).key);
+      keys.push(this.open(tx, statics, 'open', openShareLoop(unitId, { type: event.type, occurredAt: p.occurred_at }), p).key);
     }
     this.tasks.set(d.taskId, keys);
   }

@@ -27,6 +27,7 @@ import type { IssueCommand } from '@duban/domain/issue';
 import type { TaskCommand } from '@duban/domain/task';
 import { LedgerProjection } from './ledger.projection';
 import { InvalidLedgerQueryError, LedgerQuery } from './ledger.query';
+import { DUBAN_LADDER_V1, validateLadderRule } from '@duban/domain/ladder';
 import type { LedgerSnapshot } from './ledger-row';
 
 type Cmd = TaskCommand | IssueCommand;
@@ -105,9 +106,9 @@ describe('LedgerQuery (time travel)', () => {
       expect(view('2021-06-22T18:00:00+08:00')).toMatchObject({ colour: 'yellow', workingDaysLeft: 3, statusText: '推进中，临期(剩3个工作日)' });
       expect(view('2021-06-28T18:00:00+08:00')).toMatchObject({ colour: 'red', workingDaysOverdue: 1 });
       expect(view('2021-07-09T18:00:00+08:00')).toMatchObject({ colour: 'black', workingDaysOverdue: 10, step: 'listed' });
-      // and the thresholds are the caller's to set
-      const strict = ledger.asOf({ recordedAt: '2021-06-21T18:00:00+08:00' }, { policy: { yellowWithin: 5 } });
-      expect(byKey(strict).get(key(ZHONGMU))!.view.colour).toBe('yellow');
+      // and the thresholds are the ladder rule's (the ledger's deps: the rule the clock writes the steps by)
+      const strict = new LedgerQuery(h.db, { rule: validateLadderRule({ ...DUBAN_LADDER_V1, id: 'strict', thresholds: { yellowWithin: 5, escalateAt: 5, blackAt: 10 } }) });
+      expect(byKey(strict.asOf({ recordedAt: '2021-06-21T18:00:00+08:00' })).get(key(ZHONGMU))!.view.colour).toBe('yellow');
     });
   });
 

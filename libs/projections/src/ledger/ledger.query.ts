@@ -9,8 +9,9 @@ import { UNIT_CATEGORIES, UnitRegistry } from '@duban/domain/units';
 import type { ItemKind, LoopItemColumns } from '../items/item';
 import { loopItemFields } from '../items/item';
 import { CHECKPOINT_TABLE } from '../runner/checkpoints';
-import type { LedgerPolicy } from './ledger-policy';
-import { ledgerPolicy, LedgerViewer } from './ledger-policy';
+import type { LadderRule } from '@duban/domain/ladder';
+import { DEFAULT_LADDER_RULE } from '@duban/domain/ladder';
+import { LedgerViewer } from './ledger-policy';
 import { LEDGER_PROJECTION, LEDGER_SCHEMA } from './ledger.projection';
 import type {
   AsOf,
@@ -64,7 +65,7 @@ const COLUMNS = `
   i.urgency, i.reporting_unit, i.park_id, i.supervising_office, ${amended('lead_units')}, ${amended('cooperating_units')}, ${amended('task_deadline')},
   CAST(v.valid_from_position AS TEXT) AS valid_from_position, CAST(v.valid_to_position AS TEXT) AS valid_to_position, v.status, v.task_status, v.unit_id, v.deadline, v.percent,
   v.progress_reports, v.notes, v.rework_count, v.extension_count, v.reopen_count, v.pending_extension,
-  v.requested_deadline, v.submitted_by_unit, v.submitted_at, v.closed_at, n.narrative, n.occurred_at AS narrative_at,
+  v.requested_deadline, v.submitted_by_unit, v.submitted_at, v.closed_at, v.ladder, n.narrative, n.occurred_at AS narrative_at,
   v.event_type, v.recorded_at, v.occurred_at`;
 
 /**
@@ -108,8 +109,8 @@ interface Plan {
 export interface LedgerQueryDeps {
   registry?: UnitRegistry;
   calendar?: WorkingCalendar;
-  /** Default thresholds; a query's `policy` overrides them. */
-  policy?: Partial<LedgerPolicy>;
+  /** The ladder rule (DUBAN_LADDER_RULE): its thresholds colour the rows, its steps are the rows' nextStep. Default duban-ladder-v1. */
+  rule?: LadderRule;
   /** The clock of the live ledger. */
   clock?: () => Date;
   /**
@@ -131,7 +132,7 @@ export class LedgerQuery {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly registry: UnitRegistry;
   private readonly calendar: WorkingCalendar;
-  private readonly policy: Partial<LedgerPolicy>;
+  private readonly rule: LadderRule;
   private readonly clock: () => Date;
   private readonly groups = new Map<string, UnitCategory | null>();
   /** Parsed unit lists (JSON): the shares of a task repeat theirs. Each row gets its own copy. */
@@ -145,8 +146,7 @@ export class LedgerQuery {
     db.exec(LEDGER_SCHEMA);
     this.registry = deps.registry ?? UnitRegistry.seeded();
     this.calendar = deps.calendar ?? officialCalendar;
-    this.policy = deps.policy ?? {};
-    ledgerPolicy(this.policy);
+    this.rule = deps.rule ?? DEFAULT_LADDER_RULE;
     this.clock = deps.clock ?? (() => new Date());
     const mmap = deps.mmapBytes ?? 1024 ** 3;
     if (mmap > 0 && !db.memory && (db.pragma('mmap_size', { simple: true }) as number) < mmap) db.pragma(`mmap_size = ${Math.floor(mmap)}`);
@@ -422,12 +422,11 @@ export class LedgerQuery {
     };
   }
 
-  /** Validates the policy before any read; returns a function making rows at the header's instant. */
+  /** Validates the options before any read; returns a function making rows at the header's instant. */
   private viewerFor(options: LedgerViewOptions): (instant: string) => (row: Row) => LedgerRow {
-    const policy = ledgerPolicy({ ...this.policy, ...options.policy });
     if (options.now !== undefined) this.instant('now', options.now);
     return (instant) => {
-      const viewer = new LedgerViewer(new Date(instant), policy, this.calendar);
+      const viewer = new LedgerViewer(new Date(instant), this.rule, this.calendar);
       return (row) => {
         const item = this.toItem(row);
         return { item, view: viewer.view(item) };

@@ -88,12 +88,12 @@ export class Ledger {
   /** The domain state of a task stream, folded with evolveTask (the reference the read model must agree with). */
   async taskState(taskId: string): Promise<TaskState> {
     const history = await this.store.readStream(`task-${taskId}`);
-    return history.reduce<TaskState>((s, e) => evolveTask(s, { type: e.type, data: e.data } as TaskEvent), initialTaskState());
+    return history.reduce<TaskState>((s, e) => evolveTask(s, { type: e.type, data: e.data } as TaskEvent, e.metadata.occurredAt), initialTaskState());
   }
 
   async issueState(issueId: string): Promise<IssueState> {
     const history = await this.store.readStream(`issue-${issueId}`);
-    return history.reduce<IssueState>((s, e) => evolveIssue(s, { type: e.type, data: e.data } as IssueEvent), initialIssueState());
+    return history.reduce<IssueState>((s, e) => evolveIssue(s, { type: e.type, data: e.data } as IssueEvent, e.metadata.occurredAt), initialIssueState());
   }
 
   private async append(stream: string, length: number, events: DomainEvent[], command: Command): Promise<LedgerResult> {
