@@ -19,7 +19,7 @@ import { PARK_PROGRAMME_METRICS, targetCompletion, targetDecider, targetIdFor } 
 import type { TaskCommand } from '@duban/domain/task';
 import { UnitRegistry } from '@duban/domain/units';
 import type { CommandEnvelope } from '../command-executor';
-import { fold } from '../command-executor';
+import { CommandExecutor, fold } from '../command-executor';
 import { TaskCommandHandler } from '../nest/handlers';
 import { ExecuteTaskCommand } from '../nest/messages';
 import { TargetCommandHandler } from './handlers';
@@ -50,10 +50,11 @@ interface Warned {
 function world() {
   const dir = mkdtempSync(join(tmpdir(), 'duban-task-progress-'));
   const store = new SqliteEventStore({ file: join(dir, 'duban.db'), pollIntervalMs: 20 });
+  const executor = new CommandExecutor(store); // the process's one executor
   const registry = UnitRegistry.seeded();
   const units = registry; // resolves names to ids, as the api's UNIT_DIRECTORY does
-  const tasks = new TaskCommandHandler(store, units);
-  const targets = new TargetCommandHandler(store, units);
+  const tasks = new TaskCommandHandler(executor, units);
+  const targets = new TargetCommandHandler(executor, units);
   const sent: ExecuteTargetCommand[] = [];
   const bus = {
     async execute(c: object) {
@@ -245,7 +246,7 @@ describe('TaskProgressProcessor', () => {
     await w.openTask([AIRPORT]);
     let failing = true;
     const db = openProcessorDatabase(join(w.dir, 'processors.db'));
-    const targets = new TargetCommandHandler(w.store, { resolve: (name: string) => ({ unitId: name }) });
+    const targets = new TargetCommandHandler(new CommandExecutor(w.store), { resolve: (name: string) => ({ unitId: name }) });
     const processor = new TaskProgressProcessor({
       store: w.store,
       db,
