@@ -2,6 +2,12 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
+import { CommandExecutor, issueStream } from '@duban/application';
+import { parkStream } from '@duban/application/parks';
+import type { Actor } from '@duban/domain/decider';
+import type { RegisterPark } from '@duban/domain/park';
+import { issueIdForFinding, parkDecider, parkFindingId } from '@duban/domain/park';
+import { SqliteEventStore } from '@duban/eventstore';
 import { VERIFIED_HEAD_FILE } from '../../apps/api/src/health/integrity.monitor';
 import { RestartableApp } from './support/restartable-app';
 import { smallParksTaskBody } from './support/test-app';
@@ -85,6 +91,64 @@ describe('a broken hash chain is not served as if intact', () => {
     const ready = await readyAfterVerification();
     expect(ready.status).toBe(503);
     expect(ready.body.details.integrity.brokenEvent).toMatchObject({ kind: 'removed', globalPosition: '99' });
+  });
+
+  it("the processors write nothing either: a park event another writer appends after the break holds the park rules processor", async () => {
+    api = await new RestartableApp().start();
+    await api.as('supervisor').post('/api/v1/tasks').send(task()).expect(201);
+    await api.app.close();
+    tamperTitle();
+    await api.start();
+    expect((await readyAfterVerification()).body.details.integrity.chain).toBe('broken');
+
+    // another process on the same store (a CLI, a second api that has not verified) registers a park below the size
+    // threshold: the api's park rules processor sees it and decides ReportIssue + AssignIssue on the altered log
+    const district = '中牟县';
+    const staff: Actor = { userId: '中牟县-联络员', unitId: district, role: 'unit' };
+    const other = new SqliteEventStore({ file: join(api.dataDir, 'duban.db') });
+    const register: RegisterPark = {
+      type: 'RegisterPark',
+      at: new Date().toISOString(),
+      actor: staff,
+      data: {
+        parkId: 'park-after-break', name: '中牟县汽车零部件小微企业园', district, type: 'manufacturing', landUse: 'industrial',
+        landAreaMu: 60, floorAreaM2: 60_000, leadIndustry: '汽车零部件', nonProductionLandPercent: 6, nonProductionFloorPercent: 20,
+      },
+    };
+    const envelope = { commandId: 'park-after-break', correlationId: 'c', causationId: 'c', actor: staff, receivedAt: register.at };
+    try {
+      const parked = await new CommandExecutor(other).execute(parkDecider, parkStream('park-after-break'), register, envelope, { creates: true });
+
+      // the processor is held at that event, and says why on /ready and /health
+      const heldBy = /^the event log failed verification at stream task-.*, version 0 \(global position 1\)/;
+      const deadline = Date.now() + 10_000;
+      let ready = await api.as(null).get('/ready');
+      while (!heldBy.test(ready.body.details?.processors?.['park-rules']?.lastError ?? '') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await api.as(null).get('/ready');
+      }
+      expect(ready.body.details.processors['park-rules']).toMatchObject({ state: 'failed', lastError: expect.stringMatching(heldBy) });
+      expect(BigInt(ready.body.details.processors['park-rules'].position)).toBeLessThan(parked.position);
+      const health = await api.as(null).get('/health');
+      expect(health.status).toBe(200);
+      expect(health.body.info.processors['park-rules']).toMatchObject({ state: 'failed', lastError: expect.stringMatching(heldBy) });
+
+      // nothing was chained onto the altered log: no issue, the park's registration is still the last event
+      const issueId = issueIdForFinding(parkFindingId('park-after-break', 'park.size', 'registration'));
+      expect(await other.readStream(issueStream(issueId))).toEqual([]);
+      expect(await other.headPosition()).toBe(parked.position);
+
+      // the api's other writers are refused by the same gate: a park command, the unit registry
+      const park = await api.as('unit', district).post('/api/v1/parks/park-after-break/milestones').send({ milestone: 'land_supplied', date: '2026-01-05' });
+      expect(park.status).toBe(503);
+      expect(park.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', brokenEvent: { kind: 'altered', globalPosition: '1' } });
+      const unit = await api.as('admin', '市政府办公厅').post('/api/v1/units').send({ id: '市文化广电和旅游局', kind: 'department', parent: '郑州市人民政府' });
+      expect(unit.status).toBe(503);
+      expect(unit.body.message).toMatch(heldBy);
+      expect(await other.headPosition()).toBe(parked.position);
+    } finally {
+      await other.close();
+    }
   });
 
   it('an intact log: /ready 200 once verified, no integrity header', async () => {
