@@ -212,9 +212,17 @@ describe('FiguresController over HTTP', () => {
     }
   });
 
+  it('400 naming `position` (its parameter here, not minPosition) for a position beyond the head of the log', async () => {
+    const head = h.runner.status()[0].checkpoint;
+    const res = await get(`/figures?${JUNE}&position=${head + 1000n}`, supervisor).expect(400);
+    expect(res.body).toMatchObject({ head: String(head), message: `position ${head + 1000n} lies beyond the head of the event log (position ${head}): no write has returned it` });
+  });
+
+  // last: it stops the runner
   it('503 when the read models do not reach the position in time', async () => {
-    const ahead = h.runner.status()[0].checkpoint + 1000n;
-    const res = await get(`/figures?${JUNE}&position=${ahead}`, supervisor).expect(503);
-    expect(res.body.message).toMatch(/has not reached position/);
+    await h.runner.stop();
+    const written = await h.ledger.task(registerTask('http-t2', { responsibleUnits: [ZHENGDONG], deadline: '2021-06-30T23:59:59+08:00' }));
+    const res = await get(`/figures?${JUNE}&position=${written.position}`, supervisor).expect(503);
+    expect(res.body.message).toMatch(/^the figures read model has not reached position/);
   });
 });
