@@ -25,6 +25,7 @@ import { ExecuteTaskCommand } from '../nest/messages';
 import { TargetCommandHandler } from './handlers';
 import { ExecuteTargetCommand } from './messages';
 import { openProcessorDatabase, ProcessorStore } from './processor-store';
+import { LogIntegrityBroken } from '../write-gate';
 import { targetStream } from './streams';
 import type { TaskProgressProcessorOptions } from './task-progress.processor';
 import { beijingYear, TASK_PROGRESS_PROCESSOR, TaskProgressProcessor, taskProgressRef } from './task-progress.processor';
@@ -266,6 +267,43 @@ describe('TaskProgressProcessor', () => {
       expect(BigInt(processor.status().position) < reported.position).toBe(true);
       failing = false;
       await processor.waitFor(reported.position, 5000);
+      expect(processor.status()).toMatchObject({ state: 'running', progressRecorded: 1, failures: 0, lastError: null });
+    } finally {
+      await processor.stop();
+      db.close();
+    }
+  });
+
+  it('a closed write gate (broken chain) is not a refusal to log and pass: held at the report, nothing recorded, then recorded once', async () => {
+    await w.target(setTarget(AIRPORT, 2021, NEW_PARKS, 4, '个'));
+    await w.openTask([AIRPORT]);
+    let broken = true;
+    const gated = new CommandExecutor(w.store, {
+      refusal: () => (broken ? new LogIntegrityBroken({ kind: 'altered', stream: `task-${TASK}`, streamVersion: '0', globalPosition: '2', detail: 'hash mismatch' }) : null),
+    });
+    const targets = new TargetCommandHandler(gated, UnitRegistry.seeded());
+    const db = openProcessorDatabase(join(w.dir, 'processors.db'));
+    const warnings: string[] = [];
+    const processor = new TaskProgressProcessor({
+      store: w.store,
+      db,
+      retryDelayMs: { initial: 10, max: 20 },
+      commands: { execute: (c: object) => targets.execute(c as ExecuteTargetCommand) },
+      logger: { log: () => undefined, warn: (m) => warnings.push(m), error: () => undefined },
+    });
+    try {
+      await processor.start();
+      const reported = await w.report(AIRPORT, '2021-06-30T17:00:00+08:00', [{ metric: NEW_PARKS, value: 3, unit: '个' }]);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(processor.status()).toMatchObject({ state: 'failed', progressRecorded: 0, refused: 0 });
+      expect(processor.status().lastError).toMatch(/^the event log failed verification at stream task-/);
+      expect(BigInt(processor.status().position) < reported.position).toBe(true);
+      expect(new ProcessorStore(db, TASK_PROGRESS_PROCESSOR).get().position < reported.position).toBe(true);
+      expect(warnings).toEqual([]);
+      expect((await w.targetState(AIRPORT, 2021, NEW_PARKS)).progress).toEqual([]);
+      broken = false;
+      await processor.waitFor(reported.position, 5000);
+      expect((await w.targetState(AIRPORT, 2021, NEW_PARKS)).progress.map((p) => p.value)).toEqual([3]);
       expect(processor.status()).toMatchObject({ state: 'running', progressRecorded: 1, failures: 0, lastError: null });
     } finally {
       await processor.stop();
