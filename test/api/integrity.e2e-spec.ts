@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
@@ -7,7 +8,7 @@ import { parkStream } from '@duban/application/parks';
 import type { Actor } from '@duban/domain/decider';
 import type { RegisterPark } from '@duban/domain/park';
 import { issueIdForFinding, parkDecider, parkFindingId } from '@duban/domain/park';
-import { SqliteEventStore } from '@duban/eventstore';
+import { NO_STREAM, SqliteEventStore } from '@duban/eventstore';
 import { VERIFIED_HEAD_FILE } from '../../apps/api/src/health/integrity.monitor';
 import { RestartableApp } from './support/restartable-app';
 import { smallParksTaskBody } from './support/test-app';
@@ -93,6 +94,68 @@ describe('a broken hash chain is not served as if intact', () => {
     expect(ready.body.details.integrity.brokenEvent).toMatchObject({ kind: 'removed', globalPosition: '99' });
   });
 
+  const district = '中牟县';
+  const staff: Actor = { userId: '中牟县-联络员', unitId: district, role: 'unit' };
+  /** A park below the size threshold, registered by another process on the same store (a CLI, a second api). */
+  const registerSmallPark = (store: SqliteEventStore, parkId: string) => {
+    const register: RegisterPark = {
+      type: 'RegisterPark',
+      at: new Date().toISOString(),
+      actor: staff,
+      data: {
+        parkId, name: '中牟县汽车零部件小微企业园', district, type: 'manufacturing', landUse: 'industrial',
+        landAreaMu: 60, floorAreaM2: 60_000, leadIndustry: '汽车零部件', nonProductionLandPercent: 6, nonProductionFloorPercent: 20,
+      },
+    };
+    const envelope = { commandId: parkId, correlationId: 'c', causationId: 'c', actor: staff, receivedAt: register.at };
+    return new CommandExecutor(store).execute(parkDecider, parkStream(parkId), register, envelope, { creates: true });
+  };
+  const sizeIssueOf = (parkId: string) => issueStream(issueIdForFinding(parkFindingId(parkId, 'park.size', 'registration')));
+  /** /ready once the park rules processor's lastError matches (or after 10 s). */
+  const parkRulesHeldBy = async (pattern: RegExp): Promise<Response> => {
+    const deadline = Date.now() + 10_000;
+    let ready = await api.as(null).get('/ready');
+    while (!pattern.test(ready.body.details?.processors?.['park-rules']?.lastError ?? '') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ready = await api.as(null).get('/ready');
+    }
+    return ready;
+  };
+
+  it('a restart on a log altered while the api was down: the processors do not act before the first walk has judged it', async () => {
+    api = await new RestartableApp().start();
+    await api.app.close();
+    // while the api is down: a park event the processor has not seen, then enough events that the walk takes a while,
+    // the last of them altered (the walk meets it last; the processor meets the park first)
+    const other = new SqliteEventStore({ file: join(api.dataDir, 'duban.db') });
+    try {
+      await registerSmallPark(other, 'park-while-down');
+      for (let batch = 0; batch < 40; batch++) {
+        const events = Array.from({ length: 500 }, (_, i) => ({
+          id: randomUUID(),
+          type: 'test.filler.v1',
+          data: { n: batch * 500 + i, text: '填充事件，用于拉长校验时间' },
+          metadata: { actorUserId: 'filler', actorUnitId: null, actorRole: 'admin' as const, commandId: randomUUID(), correlationId: 'f', causationId: 'f', occurredAt: new Date().toISOString() },
+        }));
+        await other.appendToStream(`filler-${batch}`, events, { expectedVersion: NO_STREAM });
+      }
+      const last = await other.headPosition();
+      const db = new Database(join(api.dataDir, 'duban.db'));
+      expect(db.prepare(`UPDATE events SET data = replace(data, '填充', '篡改') WHERE position = ?`).run(last).changes).toBe(1);
+      db.close();
+
+      await api.start();
+      const heldBy = new RegExp(`^the event log failed verification at stream filler-39, version 499 \\(global position ${last}\\)`);
+      const ready = await parkRulesHeldBy(heldBy);
+      expect(ready.body.details.integrity).toMatchObject({ chain: 'broken', brokenEvent: { globalPosition: String(last) } });
+      expect(ready.body.details.processors['park-rules']).toMatchObject({ state: 'failed', lastError: expect.stringMatching(heldBy) });
+      expect(await other.readStream(sizeIssueOf('park-while-down'))).toEqual([]);
+      expect(await other.headPosition()).toBe(last);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("the processors write nothing either: a park event another writer appends after the break holds the park rules processor", async () => {
     api = await new RestartableApp().start();
     await api.as('supervisor').post('/api/v1/tasks').send(task()).expect(201);
@@ -103,30 +166,13 @@ describe('a broken hash chain is not served as if intact', () => {
 
     // another process on the same store (a CLI, a second api that has not verified) registers a park below the size
     // threshold: the api's park rules processor sees it and decides ReportIssue + AssignIssue on the altered log
-    const district = '中牟县';
-    const staff: Actor = { userId: '中牟县-联络员', unitId: district, role: 'unit' };
     const other = new SqliteEventStore({ file: join(api.dataDir, 'duban.db') });
-    const register: RegisterPark = {
-      type: 'RegisterPark',
-      at: new Date().toISOString(),
-      actor: staff,
-      data: {
-        parkId: 'park-after-break', name: '中牟县汽车零部件小微企业园', district, type: 'manufacturing', landUse: 'industrial',
-        landAreaMu: 60, floorAreaM2: 60_000, leadIndustry: '汽车零部件', nonProductionLandPercent: 6, nonProductionFloorPercent: 20,
-      },
-    };
-    const envelope = { commandId: 'park-after-break', correlationId: 'c', causationId: 'c', actor: staff, receivedAt: register.at };
     try {
-      const parked = await new CommandExecutor(other).execute(parkDecider, parkStream('park-after-break'), register, envelope, { creates: true });
+      const parked = await registerSmallPark(other, 'park-after-break');
 
       // the processor is held at that event, and says why on /ready and /health
       const heldBy = /^the event log failed verification at stream task-.*, version 0 \(global position 1\)/;
-      const deadline = Date.now() + 10_000;
-      let ready = await api.as(null).get('/ready');
-      while (!heldBy.test(ready.body.details?.processors?.['park-rules']?.lastError ?? '') && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        ready = await api.as(null).get('/ready');
-      }
+      const ready = await parkRulesHeldBy(heldBy);
       expect(ready.body.details.processors['park-rules']).toMatchObject({ state: 'failed', lastError: expect.stringMatching(heldBy) });
       expect(BigInt(ready.body.details.processors['park-rules'].position)).toBeLessThan(parked.position);
       const health = await api.as(null).get('/health');
@@ -134,8 +180,7 @@ describe('a broken hash chain is not served as if intact', () => {
       expect(health.body.info.processors['park-rules']).toMatchObject({ state: 'failed', lastError: expect.stringMatching(heldBy) });
 
       // nothing was chained onto the altered log: no issue, the park's registration is still the last event
-      const issueId = issueIdForFinding(parkFindingId('park-after-break', 'park.size', 'registration'));
-      expect(await other.readStream(issueStream(issueId))).toEqual([]);
+      expect(await other.readStream(sizeIssueOf('park-after-break'))).toEqual([]);
       expect(await other.headPosition()).toBe(parked.position);
 
       // the api's other writers are refused by the same gate: a park command, the unit registry

@@ -10,6 +10,13 @@ import type { VerifyFailure } from '@duban/eventstore';
 export interface WriteGate {
   /** Why writes are refused right now (the error the executor throws), or null while they may go on. */
   refusal(): Error | null;
+  /**
+   * Resolves once the gate has judged the log for the first time (the api: its
+   * first verification pass ended, ok or broken). The processors start only
+   * then: after a restart they would otherwise catch up, and act, on events the
+   * walk has not reached yet. Absent: judged at once.
+   */
+  judged?(): Promise<void>;
 }
 
 /** The gate of a process that watches nothing (the CLI, tests): always open. */

@@ -42,6 +42,8 @@ export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicati
   private lastError: string | null = null;
   private pass: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private firstPassEnded!: () => void;
+  private readonly firstPass = new Promise<void>((resolve) => (this.firstPassEnded = resolve));
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -54,7 +56,11 @@ export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicati
     const kept = this.readKeptHead();
     this.verified = kept;
     this.pass = (async () => {
-      await this.verifyFrom(kept);
+      try {
+        await this.verifyFrom(kept);
+      } finally {
+        this.firstPassEnded();
+      }
       if (kept && this.state === 'ok') await this.verifyFrom(null); // the complete walk behind the kept head
     })().finally(() => (this.pass = null));
     if (this.config.verifyIntervalSeconds > 0) {
@@ -64,6 +70,7 @@ export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.firstPassEnded(); // nobody waits on a pass that will not end
     if (this.timer) clearInterval(this.timer);
     this.abort.abort(new Error('the api is shutting down'));
     await this.pass?.catch(() => undefined);
@@ -75,6 +82,11 @@ export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicati
 
   get brokenEvent(): BrokenEvent | null {
     return this.broken;
+  }
+
+  /** The WriteGate: the first pass has ended (the processors start then, see ParksApplicationModule). */
+  judged(): Promise<void> {
+    return this.firstPass;
   }
 
   /** The WriteGate: a broken chain refuses every write, naming the first bad event. Open while verifying and when ok. */
