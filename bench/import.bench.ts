@@ -16,6 +16,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { CommandExecutor } from '@duban/application/command-executor';
 import type { Actor } from '@duban/domain/decider';
 import { SqliteEventStore } from '@duban/eventstore';
 import { extractText, parsePolicyDocument } from '@duban/importer';
@@ -52,7 +53,7 @@ const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
 async function importAll(store: SqliteEventStore, files: string[]): Promise<SeedRun[]> {
   const registry = await registryOf(store);
-  const writer = executorWriter(store, registry);
+  const writer = executorWriter(new CommandExecutor(store), store, registry);
   const runs: SeedRun[] = [];
   for (const file of files) {
     const t0 = process.hrtime.bigint();

@@ -25,6 +25,11 @@ describe('refusals at the edge of the api', () => {
     expect(res.body.message).toContain(`beyond the head of the event log (position ${head})`);
     // the head itself is reachable: read-your-writes as before
     await t.as('supervisor').get(`/api/v1/items?minPosition=${head}`).expect(200);
+
+    // the figures take the position as `position` (recompute at a recorded one): the 400 names that parameter
+    const figures = await t.as('supervisor').get(`/api/v1/figures?period=year&year=2021&position=${BigInt(head) + 1n}`);
+    expect(figures.status).toBe(400);
+    expect(figures.body).toMatchObject({ head, message: `position ${BigInt(head) + 1n} lies beyond the head of the event log (position ${head}): no write has returned it` });
   });
 
   it('a 100 KB Authorization header: 431 with a JSON body, over a real socket', async () => {

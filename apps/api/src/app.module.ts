@@ -11,6 +11,7 @@ import { HttpErrorsFilter } from './common/http-errors.filter';
 import { IdempotencyModule } from './common/idempotency-keys';
 import { FiguresController } from './figures/figures.controller';
 import { HealthModule } from './health/health.module';
+import { IntegrityModule } from './health/integrity.module';
 import { IssuesController } from './issues/issues.controller';
 import { ItemsController } from './items/items.controller';
 import { LedgerController } from './ledger/ledger.controller';
@@ -36,6 +37,8 @@ import { UnitsModule } from './units/units.module';
     // Read-model commits are grouped for up to 10 ms, one transaction for a burst of commands.
     ProjectionsModule.forRoot({ runner: { flushDelayMs: 10 } }),
     AccessModule,
+    // the write gate (WRITE_GATE → IntegrityMonitor) of the one CommandExecutor that ApplicationModule provides
+    IntegrityModule,
     UnitsModule,
     ApplicationModule,
     ParksModule,

@@ -11,7 +11,7 @@ import { AppModule } from './app.module';
 import { installBigIntJson } from './common/bigint-json';
 import { answerClientErrorsAsJson } from './common/client-errors';
 import { attachIdempotencyKeys, IdempotencyKeys } from './common/idempotency-keys';
-import { integrityGate } from './common/integrity-gate';
+import { integrityHeader } from './common/integrity-gate';
 import { IntegrityMonitor } from './health/integrity.monitor';
 import { limitBodyDepth, requireJsonBody } from './common/json-body';
 import { requestLog } from './common/request-log';
@@ -31,8 +31,8 @@ export async function createApi(): Promise<NestExpressApplication> {
   answerClientErrorsAsJson(app.getHttpServer());
   // one line per request (id, method, url, status, time) through the root logger
   app.use(requestLog(() => PinoLogger.root));
-  // a log that failed verification: reads marked, writes refused (503 naming the first bad event)
-  app.use(integrityGate(app.get(IntegrityMonitor)));
+  // a log that failed verification: every response marked (writes are refused by the executor's write gate)
+  app.use(integrityHeader(app.get(IntegrityMonitor)));
   // an Idempotency-Key belongs to the first request that used it (see envelopeFrom)
   app.use(attachIdempotencyKeys(app.get(IdempotencyKeys)));
   // a body that is not JSON is refused (415) rather than skipped by the parser and seen as empty

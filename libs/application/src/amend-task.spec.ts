@@ -10,7 +10,7 @@ import { ShareHasWork } from '@duban/domain/task';
 import { UnitRegistry } from '@duban/domain/units';
 import { SqliteEventStore } from '@duban/eventstore';
 import type { CommandEnvelope } from './command-executor';
-import { StreamNotFound } from './command-executor';
+import { CommandExecutor, StreamNotFound } from './command-executor';
 import { TaskCommandHandler } from './nest/handlers';
 import { ExecuteTaskCommand } from './nest/messages';
 import { taskIdFor, taskStream } from './streams';
@@ -57,7 +57,7 @@ describe('AmendTask through TaskCommandHandler', () => {
 
   beforeEach(async () => {
     store = new SqliteEventStore({ file: ':memory:' });
-    handler = new TaskCommandHandler(store, UnitRegistry.seeded());
+    handler = new TaskCommandHandler(new CommandExecutor(store), UnitRegistry.seeded());
     await run(register, 'register-1');
   });
   afterEach(() => store.close());

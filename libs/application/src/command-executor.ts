@@ -8,11 +8,14 @@ import {
 } from '@duban/eventstore';
 import type { Actor, Decider, DomainEvent } from '@duban/domain/decider';
 import { requireNotAfterReceipt } from '@duban/domain/decider';
+import { OPEN_WRITE_GATE, WriteGate } from './write-gate';
 
 /**
  * Runs one command against one stream: load, decide, append with the expected
  * version, retry on conflict. This is the whole write path; Nest handlers only
- * call it.
+ * call it. One instance per process (the api's ApplicationModule provides it;
+ * the CLI builds one for its import), so the write gate it asks covers every
+ * writer of the process.
  */
 
 /** Who sent the command and through which request. */
@@ -93,7 +96,11 @@ export function eventIdFor(commandId: string, stream: string, index: number): st
 }
 
 export class CommandExecutor {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    /** Asked before anything is read and again right before the append: a refusal throws and nothing is written. */
+    private readonly gate: WriteGate = OPEN_WRITE_GATE,
+  ) {}
 
   async execute<State, Command, Event extends DomainEvent>(
     decider: Decider<State, Command, Event>,
@@ -103,6 +110,8 @@ export class CommandExecutor {
     envelope: CommandEnvelope,
     options: ExecuteOptions,
   ): Promise<CommandResult<State>> {
+    // refused up front too (not only at the append): a retried command is not answered, nor a no-op decided, from a log that is not to be trusted
+    this.admit();
     for (let attempt = 1; ; attempt++) {
       const history = await this.store.readStream(stream);
       const replay = this.previousEffect(decider, stream, history, envelope.commandId);
@@ -139,6 +148,7 @@ export class CommandExecutor {
           occurredAt: (complete as { at: string }).at,
         },
       }));
+      this.admit(); // the gate may have closed while the command was decided
       try {
         const appended = await this.store.appendToStream(stream, events, {
           expectedVersion: current === null ? NO_STREAM : current,
@@ -159,6 +169,11 @@ export class CommandExecutor {
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
       }
     }
+  }
+
+  private admit(): void {
+    const refusal = this.gate.refusal();
+    if (refusal) throw refusal;
   }
 
   /** The same command already took effect: answer as the first time, from the log. */

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConcurrencyExhausted, PreconditionFailed, StreamNotFound, UnknownUnits } from '@duban/application';
+import { ConcurrencyExhausted, LogIntegrityBroken, PreconditionFailed, StreamNotFound, UnknownUnits } from '@duban/application';
 import { DomainError } from '@duban/domain/decider';
 import { CalendarCoverageError } from '@duban/domain/calendar';
 import { InvalidAppendError } from '@duban/eventstore';
@@ -25,7 +25,7 @@ export class HttpErrorsFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.describe(err);
-    if (status >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    if (status >= 500 && !(err instanceof LogIntegrityBroken)) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     res.status(status).json({ statusCode: status, error: reason(status), ...body });
   }
 
@@ -40,6 +40,8 @@ export class HttpErrorsFilter implements ExceptionFilter {
       return [412, { message: err.message, expectedVersion: Number(err.expected), currentVersion: err.actual === null ? null : Number(err.actual) }];
     }
     if (err instanceof ConcurrencyExhausted) return [409, { message: err.message }];
+    // the write gate: the log failed verification (IntegrityMonitor); not a fault of ours to log per request
+    if (err instanceof LogIntegrityBroken) return [503, { message: err.message, brokenEvent: err.brokenEvent }];
     if (err instanceof CalendarCoverageError) return [422, { message: err.message }];
     if (err instanceof InvalidAppendError) return [422, { message: err.message }];
     if (err instanceof HttpException) {
@@ -60,7 +62,7 @@ export class HttpErrorsFilter implements ExceptionFilter {
 function reason(status: number): string {
   const names: Record<number, string> = {
     400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-    412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 500: 'Internal Server Error',
+    412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 500: 'Internal Server Error', 503: 'Service Unavailable',
   };
   return names[status] ?? 'Error';
 }

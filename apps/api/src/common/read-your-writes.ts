@@ -40,6 +40,8 @@ export class ReadPositionDto {
 }
 
 export interface ReachOptions {
+  /** The query parameter that carried the position, as the 400 names it (default 'minPosition'; the figures' is 'position'). */
+  parameter?: string;
   /** Wait for these projections only (default: every projection). */
   projections?: readonly string[];
   /** What the 503 says has not reached the position, e.g. 'the audit trail' (default: 'the read models'). */
@@ -81,7 +83,7 @@ export async function reachPosition(
   const head = await headBelow(runner, BigInt(minPosition), options.projections);
   if (head !== null) {
     throw new BadRequestException({
-      message: `minPosition ${minPosition} lies beyond the head of the event log (position ${head}): no write has returned it`,
+      message: `${options.parameter ?? 'minPosition'} ${minPosition} lies beyond the head of the event log (position ${head}): no write has returned it`,
       head: head.toString(),
     });
   }

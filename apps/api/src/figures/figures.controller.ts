@@ -181,7 +181,7 @@ export class FiguresController {
   private async request(q: FiguresQueryDto): Promise<FiguresRequest> {
     // the figures are computed from the figures and the targets read models (when the targets projection runs)
     const projections = this.runner.names.includes(TARGETS_PROJECTION) ? ['figures', TARGETS_PROJECTION] : ['figures'];
-    await reachPosition(this.runner, q.position, { projections, readModel: 'the figures read model' });
+    await reachPosition(this.runner, q.position, { parameter: 'position', projections, readModel: 'the figures read model' });
     return {
       period: { kind: q.period, year: q.year, ...(q.index !== undefined ? { index: q.index } : {}) },
       ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),

@@ -19,11 +19,14 @@ export class HealthController {
     private readonly integrity: IntegrityHealthIndicator,
   ) {}
 
-  /** Liveness: the process answers (and says how the hash chains stand, without failing on them). */
+  /**
+   * Liveness: the process answers (and says how the hash chains stand and where each processor is held and why,
+   * without failing on either).
+   */
   @Get('health')
   @HealthCheck()
   live() {
-    return this.health.check([() => this.integrity.live()]);
+    return this.health.check([() => this.integrity.live(), () => this.processors.live()]);
   }
 
   /**

@@ -2,19 +2,13 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@duban/config';
-import type { EventStore, LogHead, VerifyFailure } from '@duban/eventstore';
+import { LogIntegrityBroken } from '@duban/application';
+import type { BrokenEvent, WriteGate } from '@duban/application';
+import type { EventStore, LogHead } from '@duban/eventstore';
 import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
 
 export type ChainState = 'verifying' | 'ok' | 'broken';
-
-/** The first bad event, as /ready, the 503 of a refused write and the log name it. */
-export interface BrokenEvent {
-  kind: VerifyFailure['kind'];
-  stream: string;
-  streamVersion: string;
-  globalPosition: string | null;
-  detail: string;
-}
+export type { BrokenEvent };
 
 /** The file beside the store that keeps the last verified head across restarts. */
 export const VERIFIED_HEAD_FILE = 'verified-head.json';
@@ -32,10 +26,13 @@ export const VERIFIED_HEAD_FILE = 'verified-head.json';
  * carries another hash there, fails the pass (see VerifyOptions.from); a head
  * file naming a later position than the truth still meets the complete walk.
  * A failure is final until restart: the state is 'broken', logged at error
- * level, /ready is 503 and writes are refused (see integrity-gate.ts).
+ * level, /ready is 503 and every write is refused: the monitor is the api's
+ * WriteGate (integrity.module.ts), asked by the one CommandExecutor before
+ * each append — HTTP commands (503, see http-errors.filter.ts), the
+ * processors (held at their event, see /health) and the unit registry alike.
  */
 @Injectable()
-export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicationShutdown, WriteGate {
   private readonly logger = new Logger('Integrity');
   private readonly file: string;
   private readonly abort = new AbortController();
@@ -45,6 +42,8 @@ export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicati
   private lastError: string | null = null;
   private pass: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private firstPassEnded!: () => void;
+  private readonly firstPass = new Promise<void>((resolve) => (this.firstPassEnded = resolve));
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -57,7 +56,11 @@ export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicati
     const kept = this.readKeptHead();
     this.verified = kept;
     this.pass = (async () => {
-      await this.verifyFrom(kept);
+      try {
+        await this.verifyFrom(kept);
+      } finally {
+        this.firstPassEnded();
+      }
       if (kept && this.state === 'ok') await this.verifyFrom(null); // the complete walk behind the kept head
     })().finally(() => (this.pass = null));
     if (this.config.verifyIntervalSeconds > 0) {
@@ -67,6 +70,7 @@ export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.firstPassEnded(); // nobody waits on a pass that will not end
     if (this.timer) clearInterval(this.timer);
     this.abort.abort(new Error('the api is shutting down'));
     await this.pass?.catch(() => undefined);
@@ -78,6 +82,16 @@ export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicati
 
   get brokenEvent(): BrokenEvent | null {
     return this.broken;
+  }
+
+  /** The WriteGate: the first pass has ended (the processors start then, see ParksApplicationModule). */
+  judged(): Promise<void> {
+    return this.firstPass;
+  }
+
+  /** The WriteGate: a broken chain refuses every write, naming the first bad event. Open while verifying and when ok. */
+  refusal(): LogIntegrityBroken | null {
+    return this.broken ? new LogIntegrityBroken(this.broken) : null;
   }
 
   /** For /ready and /health. */

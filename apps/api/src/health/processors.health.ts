@@ -34,7 +34,18 @@ export class ProcessorsHealthIndicator {
   check(key = 'processors') {
     const status = this.indicator.check(key);
     const all = this.statuses();
-    const details = Object.fromEntries(all.map((s) => [s.name, { state: s.state, position: s.position, failures: s.failures, lastError: s.lastError }]));
-    return all.some((s) => s.state !== 'running') ? status.down(details) : status.up(details);
+    return all.some((s) => s.state !== 'running') ? status.down(this.details(all)) : status.up(this.details(all));
+  }
+
+  /**
+   * For /health (liveness): always up — a processor held at an event does not make the process dead — but it
+   * says where each one stands and why it is held (e.g. LogIntegrityBroken: its reactions wait for the repair).
+   */
+  live(key = 'processors') {
+    return this.indicator.check(key).up(this.details(this.statuses()));
+  }
+
+  private details(all: ProcessorStatus[]) {
+    return Object.fromEntries(all.map((s) => [s.name, { state: s.state, position: s.position, failures: s.failures, lastError: s.lastError }]));
   }
 }

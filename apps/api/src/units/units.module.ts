@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ApplicationModule } from '@duban/application/nest/application.module';
 import type { UnitDirectory, UnitResolver } from '@duban/application';
 import { UNIT_DIRECTORY } from '@duban/application/nest/handlers';
 import { UnitRegistry } from '@duban/domain/units';
@@ -23,6 +24,8 @@ import { liveRegistry, UnitsService } from './units.service';
  */
 @Global()
 @Module({
+  // the CommandExecutor of the process (UnitsService writes through it)
+  imports: [ApplicationModule],
   controllers: [UnitsController],
   providers: [
     UnitsService,

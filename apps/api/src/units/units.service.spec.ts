@@ -67,7 +67,7 @@ describe('UnitsService', () => {
   let store: SqliteEventStore;
   const services: UnitsService[] = [];
   const start = async (over: EventStore = store) => {
-    const service = new UnitsService(over);
+    const service = new UnitsService(over, new CommandExecutor(over));
     services.push(service);
     await service.onModuleInit();
     return service;

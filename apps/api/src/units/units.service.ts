@@ -16,7 +16,7 @@ const RESUBSCRIBE_DELAY_MS = 1000;
  * - At start-up (onModuleInit) it reads the stream and folds it over the seed
  *   (a replay error stops the start, naming the event: the seed contradicts
  *   what was recorded).
- * - Its own commands go through the CommandExecutor (load/decide/append/retry,
+ * - Its own commands go through the process's CommandExecutor (load/decide/append/retry,
  *   idempotent by command id); the state the executor returns is adopted at
  *   once, so the next request in this process already sees the addition.
  * - Other processes' appends arrive through a catch-up subscription on the
@@ -33,7 +33,6 @@ const RESUBSCRIBE_DELAY_MS = 1000;
 @Injectable()
 export class UnitsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('UnitsService');
-  private readonly executor: CommandExecutor;
 
   private registry: UnitRegistry = initialUnitRegistryState();
   /** Version of the last applied event of the stream; null while the stream is empty. */
@@ -48,9 +47,11 @@ export class UnitsService implements OnModuleInit, OnModuleDestroy {
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
-    this.executor = new CommandExecutor(store);
-  }
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    /** The process's one executor (ApplicationModule): its write gate holds for the registry too. */
+    @Inject(CommandExecutor) private readonly executor: CommandExecutor,
+  ) {}
 
   /** The registry as of now (seed + every event applied so far). */
   get current(): UnitRegistry {

@@ -16,13 +16,10 @@ export const WORKING_CALENDAR = Symbol('WORKING_CALENDAR');
 
 @CommandHandler(ExecuteTaskCommand)
 export class TaskCommandHandler implements ICommandHandler<ExecuteTaskCommand> {
-  private readonly executor: CommandExecutor;
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(UNIT_DIRECTORY) private readonly units: UnitResolver,
-  ) {
-    this.executor = new CommandExecutor(store);
-  }
+  ) {}
 
   execute({ command: written, envelope, ifMatch }: ExecuteTaskCommand): Promise<CommandResult<TaskState>> {
     const command = resolveTaskUnits(this.units, written); // unit names → registry ids (422 UnknownUnits) before deciding
@@ -35,14 +32,11 @@ export class TaskCommandHandler implements ICommandHandler<ExecuteTaskCommand> {
 
 @CommandHandler(ExecuteIssueCommand)
 export class IssueCommandHandler implements ICommandHandler<ExecuteIssueCommand> {
-  private readonly executor: CommandExecutor;
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(UNIT_DIRECTORY) private readonly units: UnitResolver,
     @Inject(WORKING_CALENDAR) private readonly calendar: WorkingCalendar,
-  ) {
-    this.executor = new CommandExecutor(store);
-  }
+  ) {}
 
   execute({ command: written, envelope, ifMatch }: ExecuteIssueCommand): Promise<CommandResult<IssueState>> {
     const command = resolveIssueUnits(this.units, written); // unit names → registry ids (422 UnknownUnits) before deciding

@@ -21,13 +21,10 @@ export const PARK_RULE_POLICY = Symbol('PARK_RULE_POLICY');
 
 @CommandHandler(ExecuteParkCommand)
 export class ParkCommandHandler implements ICommandHandler<ExecuteParkCommand> {
-  private readonly executor: CommandExecutor;
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(UNIT_DIRECTORY) private readonly units: UnitResolver,
-  ) {
-    this.executor = new CommandExecutor(store);
-  }
+  ) {}
 
   execute({ command: written, envelope, ifMatch, options }: ExecuteParkCommand): Promise<CommandResult<ParkState>> {
     const command = resolveParkUnits(this.units, written); // the district's name → its registry id (422 UnknownUnits)
@@ -49,13 +46,10 @@ export class ParkCommandHandler implements ICommandHandler<ExecuteParkCommand> {
 
 @CommandHandler(ExecuteTargetCommand)
 export class TargetCommandHandler implements ICommandHandler<ExecuteTargetCommand> {
-  private readonly executor: CommandExecutor;
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(UNIT_DIRECTORY) private readonly units: UnitResolver,
-  ) {
-    this.executor = new CommandExecutor(store);
-  }
+  ) {}
 
   execute({ command: written, envelope, ifMatch }: ExecuteTargetCommand): Promise<CommandResult<TargetState>> {
     const command = resolveTargetUnits(this.units, written); // the unit's name → its registry id (422 UnknownUnits)

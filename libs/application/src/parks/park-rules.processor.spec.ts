@@ -22,7 +22,7 @@ import type { SetTargetState, TargetCommand } from '@duban/domain/target';
 import { PARK_PROGRAMME_METRICS, targetCompletion, targetDecider, targetIdFor } from '@duban/domain/target';
 import { UnitRegistry } from '@duban/domain/units';
 import type { CommandEnvelope } from '../command-executor';
-import { fold } from '../command-executor';
+import { CommandExecutor, fold } from '../command-executor';
 import { IssueCommandHandler } from '../nest/handlers';
 import { ExecuteIssueCommand } from '../nest/messages';
 import { issueStream } from '../streams';
@@ -31,6 +31,8 @@ import { ExecuteParkCommand, ExecuteTargetCommand } from './messages';
 import type { CommandSender, ParkRulesProcessorOptions } from './park-rules.processor';
 import { PARK_RULES_ACTOR, ParkRulesProcessor, ProcessorWaitTimeoutError } from './park-rules.processor';
 import { openProcessorDatabase, ProcessorStore } from './processor-store';
+import type { BrokenEvent } from '../write-gate';
+import { LogIntegrityBroken } from '../write-gate';
 import { targetStream } from './streams';
 
 const AIRPORT = '郑州航空港区';
@@ -46,6 +48,8 @@ interface World {
   bus: CommandSender & { sent: Array<ExecuteIssueCommand | ExecuteTargetCommand> };
   /** Makes the next AssignIssue sent through the bus fail (a crash between the two commands). */
   failNextAssign(): void;
+  /** Closes (a broken event) or opens the write gate of the world's one executor. */
+  setGate(broken: BrokenEvent | null): void;
   park(command: ParkCommand): Promise<{ position: bigint; events: string[] }>;
   target(command: TargetCommand): Promise<{ position: bigint }>;
   issue(command: IssueCommand): Promise<{ position: bigint }>;
@@ -67,11 +71,14 @@ function world(): World {
   const dir = mkdtempSync(join(tmpdir(), 'duban-park-rules-'));
   let tick = Date.parse('2021-06-01T09:00:00+08:00');
   const store = new SqliteEventStore({ file: join(dir, 'duban.db'), clock: () => new Date((tick += 60_000)), pollIntervalMs: 20 });
+  let broken: BrokenEvent | null = null;
+  // the process's one executor, with a write gate as the api binds it to its IntegrityMonitor
+  const executor = new CommandExecutor(store, { refusal: () => (broken ? new LogIntegrityBroken(broken) : null) });
   const registry = UnitRegistry.seeded();
   const units = registry; // resolves names to ids, as the api's UNIT_DIRECTORY does
-  const issues = new IssueCommandHandler(store, units, officialCalendar);
-  const parks = new ParkCommandHandler(store, units);
-  const targets = new TargetCommandHandler(store, units);
+  const issues = new IssueCommandHandler(executor, units, officialCalendar);
+  const parks = new ParkCommandHandler(executor, units);
+  const targets = new TargetCommandHandler(executor, units);
   let failAssign = false;
   const sent: Array<ExecuteIssueCommand | ExecuteTargetCommand> = [];
   const bus = {
@@ -93,6 +100,7 @@ function world(): World {
     store,
     bus,
     failNextAssign: () => (failAssign = true),
+    setGate: (b) => (broken = b),
     park: async (command) => parks.execute(new ExecuteParkCommand(command, envelope(command.actor))),
     target: async (command) => targets.execute(new ExecuteTargetCommand(command, envelope(command.actor))),
     issue: async (command) => issues.execute(new ExecuteIssueCommand(command, envelope(command.actor))),
@@ -366,6 +374,25 @@ describe('ParkRulesProcessor', () => {
     expect(await w.streamOf(issueStream(SMALL_SIZE_ISSUE))).toEqual([]);
     covered = true;
     await processor.waitFor(registered.position, 5000);
+    expect(processor.status()).toMatchObject({ state: 'running', failures: 0, lastError: null, issuesReported: 1 });
+  });
+
+  it('a closed write gate (broken chain) holds the processor at the event: nothing written, checkpoint kept, the event not skipped', async () => {
+    const registered = await w.park(register(SMALL));
+    w.setGate({ kind: 'altered', stream: 'park-park-hkg-small', streamVersion: '0', globalPosition: String(registered.position), detail: 'hash mismatch' });
+    const { processor, db } = w.processor();
+    await processor.start();
+    await expect(processor.waitFor(registered.position, 300)).rejects.toBeInstanceOf(ProcessorWaitTimeoutError);
+    expect(processor.status()).toMatchObject({ state: 'failed', position: '0', storedPosition: '0', issuesReported: 0 });
+    expect(processor.status().failures).toBeGreaterThan(1); // it keeps trying (backoff), it does not give up on the event
+    expect(processor.status().lastError).toMatch(/^the event log failed verification at stream park-park-hkg-small, version 0/);
+    expect(await w.streamOf(issueStream(SMALL_SIZE_ISSUE))).toEqual([]);
+    expect(await w.store.headPosition()).toBe(registered.position);
+    expect(new ProcessorStore(db, 'park-rules').get().position).toBe(0n);
+    // repaired (in the api: after a restart on a verified log): the same event is processed, not skipped
+    w.setGate(null);
+    await processor.waitFor(registered.position, 5000);
+    expect((await w.streamOf(issueStream(SMALL_SIZE_ISSUE))).map((e) => e.type)).toEqual(['issue.reported.v1', 'issue.assigned.v1']);
     expect(processor.status()).toMatchObject({ state: 'running', failures: 0, lastError: null, issuesReported: 1 });
   });
 

@@ -1,5 +1,5 @@
 import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Inject, Logger, Module } from '@nestjs/common';
+import { Inject, Logger, Module, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type Database from 'better-sqlite3';
 import type { AppConfig } from '@duban/config';
@@ -11,6 +11,7 @@ import type { IssueDeadlinePolicy } from '@duban/domain/issue';
 import type { ParkRulePolicyOverrides } from '@duban/domain/park';
 import { ApplicationModule } from '../nest/application.module';
 import { WORKING_CALENDAR } from '../nest/handlers';
+import { WRITE_GATE, WriteGate } from '../write-gate';
 import { GetParkFindingsHandler, GetParkHandler, GetTargetHandler, PARK_RULE_POLICY, ParkCommandHandler, TargetCommandHandler } from './handlers';
 import { ParkRulesProcessor } from './park-rules.processor';
 import { openProcessorDatabase, processorFile } from './processor-store';
@@ -41,7 +42,8 @@ export interface ParksApplicationModuleOptions {
  * Parks (小微企业园) and targets (目标任务) on the write path: the thin CQRS
  * handlers (ExecuteParkCommand, ExecuteTargetCommand, GetPark, GetTarget,
  * GetParkFindings) and two processors — the park rules processor and the task
- * progress → targets processor — started on application bootstrap and stopped
+ * progress → targets processor — started on application bootstrap (once the
+ * write gate, when the host provides one, has judged the log) and stopped
  * before shutdown (before the event store closes).
  *
  * Needs APP_CONFIG, EVENT_STORE and UNIT_DIRECTORY (global in the api);
@@ -113,7 +115,11 @@ export class ParksApplicationModule implements OnApplicationBootstrap, BeforeApp
     @Inject(TaskProgressProcessor) private readonly taskProgress: TaskProgressProcessor,
     @Inject(PROCESSORS_DB) private readonly db: Database.Database,
     @Inject(PARKS_APPLICATION_OPTIONS) private readonly options: ParksApplicationModuleOptions,
+    @Optional() @Inject(WRITE_GATE) private readonly gate?: WriteGate,
   ) {}
+
+  private starting: Promise<void> | null = null;
+  private closing = false;
 
   static forRoot(options: ParksApplicationModuleOptions): DynamicModule {
     return { module: ParksApplicationModule, providers: [{ provide: PARKS_APPLICATION_OPTIONS, useValue: options }] };
@@ -122,12 +128,23 @@ export class ParksApplicationModule implements OnApplicationBootstrap, BeforeApp
   async onApplicationBootstrap(): Promise<void> {
     // global modules (CqrsModule among them) bootstrap first: the command handlers are registered by now
     if (this.options.autoStart === false) return;
-    await this.processor.start();
-    await this.taskProgress.start();
+    const judged = this.gate?.judged?.();
+    if (!judged) return this.startProcessors();
+    // not before the write gate has judged the log (the api: its first verification pass): caught up after a restart,
+    // they would act on events the walk has not reached. The start does not wait (the server listens, /ready is 503).
+    this.starting = judged.then(() => (this.closing ? undefined : this.startProcessors()));
+    this.starting.catch((err: Error) => rulesLogger.error(`the processors did not start: ${err.message}`, err.stack));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    await this.starting?.catch(() => undefined);
     await Promise.all([this.processor.stop(), this.taskProgress.stop()]);
+  }
+
+  private async startProcessors(): Promise<void> {
+    await this.processor.start();
+    await this.taskProgress.start();
   }
 
   onApplicationShutdown(): void {

@@ -19,12 +19,13 @@ import { PARK_PROGRAMME_METRICS, targetCompletion, targetDecider, targetIdFor } 
 import type { TaskCommand } from '@duban/domain/task';
 import { UnitRegistry } from '@duban/domain/units';
 import type { CommandEnvelope } from '../command-executor';
-import { fold } from '../command-executor';
+import { CommandExecutor, fold } from '../command-executor';
 import { TaskCommandHandler } from '../nest/handlers';
 import { ExecuteTaskCommand } from '../nest/messages';
 import { TargetCommandHandler } from './handlers';
 import { ExecuteTargetCommand } from './messages';
 import { openProcessorDatabase, ProcessorStore } from './processor-store';
+import { LogIntegrityBroken } from '../write-gate';
 import { targetStream } from './streams';
 import type { TaskProgressProcessorOptions } from './task-progress.processor';
 import { beijingYear, TASK_PROGRESS_PROCESSOR, TaskProgressProcessor, taskProgressRef } from './task-progress.processor';
@@ -50,10 +51,11 @@ interface Warned {
 function world() {
   const dir = mkdtempSync(join(tmpdir(), 'duban-task-progress-'));
   const store = new SqliteEventStore({ file: join(dir, 'duban.db'), pollIntervalMs: 20 });
+  const executor = new CommandExecutor(store); // the process's one executor
   const registry = UnitRegistry.seeded();
   const units = registry; // resolves names to ids, as the api's UNIT_DIRECTORY does
-  const tasks = new TaskCommandHandler(store, units);
-  const targets = new TargetCommandHandler(store, units);
+  const tasks = new TaskCommandHandler(executor, units);
+  const targets = new TargetCommandHandler(executor, units);
   const sent: ExecuteTargetCommand[] = [];
   const bus = {
     async execute(c: object) {
@@ -245,7 +247,7 @@ describe('TaskProgressProcessor', () => {
     await w.openTask([AIRPORT]);
     let failing = true;
     const db = openProcessorDatabase(join(w.dir, 'processors.db'));
-    const targets = new TargetCommandHandler(w.store, { resolve: (name: string) => ({ unitId: name }) });
+    const targets = new TargetCommandHandler(new CommandExecutor(w.store), { resolve: (name: string) => ({ unitId: name }) });
     const processor = new TaskProgressProcessor({
       store: w.store,
       db,
@@ -265,6 +267,43 @@ describe('TaskProgressProcessor', () => {
       expect(BigInt(processor.status().position) < reported.position).toBe(true);
       failing = false;
       await processor.waitFor(reported.position, 5000);
+      expect(processor.status()).toMatchObject({ state: 'running', progressRecorded: 1, failures: 0, lastError: null });
+    } finally {
+      await processor.stop();
+      db.close();
+    }
+  });
+
+  it('a closed write gate (broken chain) is not a refusal to log and pass: held at the report, nothing recorded, then recorded once', async () => {
+    await w.target(setTarget(AIRPORT, 2021, NEW_PARKS, 4, '个'));
+    await w.openTask([AIRPORT]);
+    let broken = true;
+    const gated = new CommandExecutor(w.store, {
+      refusal: () => (broken ? new LogIntegrityBroken({ kind: 'altered', stream: `task-${TASK}`, streamVersion: '0', globalPosition: '2', detail: 'hash mismatch' }) : null),
+    });
+    const targets = new TargetCommandHandler(gated, UnitRegistry.seeded());
+    const db = openProcessorDatabase(join(w.dir, 'processors.db'));
+    const warnings: string[] = [];
+    const processor = new TaskProgressProcessor({
+      store: w.store,
+      db,
+      retryDelayMs: { initial: 10, max: 20 },
+      commands: { execute: (c: object) => targets.execute(c as ExecuteTargetCommand) },
+      logger: { log: () => undefined, warn: (m) => warnings.push(m), error: () => undefined },
+    });
+    try {
+      await processor.start();
+      const reported = await w.report(AIRPORT, '2021-06-30T17:00:00+08:00', [{ metric: NEW_PARKS, value: 3, unit: '个' }]);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(processor.status()).toMatchObject({ state: 'failed', progressRecorded: 0, refused: 0 });
+      expect(processor.status().lastError).toMatch(/^the event log failed verification at stream task-/);
+      expect(BigInt(processor.status().position) < reported.position).toBe(true);
+      expect(new ProcessorStore(db, TASK_PROGRESS_PROCESSOR).get().position < reported.position).toBe(true);
+      expect(warnings).toEqual([]);
+      expect((await w.targetState(AIRPORT, 2021, NEW_PARKS)).progress).toEqual([]);
+      broken = false;
+      await processor.waitFor(reported.position, 5000);
+      expect((await w.targetState(AIRPORT, 2021, NEW_PARKS)).progress.map((p) => p.value)).toEqual([3]);
       expect(processor.status()).toMatchObject({ state: 'running', progressRecorded: 1, failures: 0, lastError: null });
     } finally {
       await processor.stop();

@@ -61,7 +61,7 @@ describe('committing the example documents into a real SQLite store', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'duban-import-examples-'));
     store = new SqliteEventStore({ file: join(dir, 'duban.db') });
-    writer = executorWriter(store, registry);
+    writer = executorWriter(new CommandExecutor(store), store, registry);
   });
   afterEach(async () => {
     await store.close();
@@ -253,7 +253,7 @@ describe('committing the example documents into a real SQLite store', () => {
   });
 
   it('partial failure: each item is its own stream; the report names document, path and unit; a re-run completes the rest', async () => {
-    const partial = executorWriter(store, { has: (u) => u !== '市统计局' && registry.has(u) });
+    const partial = executorWriter(new CommandExecutor(store), store, { has: (u) => u !== '市统计局' && registry.has(u) });
     const first = await importPreview(previewOf('workPlan'), YEAR_END, { writer: partial });
     expect(first.report.errors.map((e) => e.path)).toEqual(['一/（二）', '一/（三）/1']); // the two naming 市统计局
     expect(first.report.errors[0]).toMatchObject({ kind: 'task', docNumber: DOC, path: '一/（二）', outcome: 'failed', units: ['市统计局'], error: { name: 'UnknownUnits', unknownUnits: ['市统计局'] } });

@@ -53,7 +53,7 @@ describeWithSeeds('committing the seeds into a real SQLite store', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'duban-import-commit-'));
     store = new SqliteEventStore({ file: join(dir, 'duban.db') });
-    writer = executorWriter(store, registry);
+    writer = executorWriter(new CommandExecutor(store), store, registry);
   });
   afterEach(async () => {
     await store.close();
@@ -367,7 +367,7 @@ describeWithSeeds('committing the seeds into a real SQLite store', () => {
 
   it('partial failure: each item is its own stream; the report names document, path and unit; a re-run completes the rest', async () => {
     // a directory that does not know 市科技局 yet: every command naming it is refused by the unit check
-    const partial = executorWriter(store, { has: (u) => u !== '市科技局' && registry.has(u) });
+    const partial = executorWriter(new CommandExecutor(store), store, { has: (u) => u !== '市科技局' && registry.has(u) });
     const first = await importPreview(previewOf('000'), YEAR_END, { writer: partial });
     const failedPaths = first.report.errors.map((e) => e.path);
     // the 8 items naming 市科技局 (lead, responsible or cooperating)

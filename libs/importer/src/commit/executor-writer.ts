@@ -1,9 +1,11 @@
 /**
- * The import's writer without Nest: the CommandExecutor on an EventStore, the
- * units checked against a registry first (as the api's handlers do). Used by
+ * The import's writer without Nest: the process's CommandExecutor (handed in,
+ * never built here: one executor, one write gate per process), the units
+ * checked against a registry first (as the api's handlers do). Used by
  * `duban import` and `npm run bench:import`.
  */
-import { CommandExecutor, fold } from '@duban/application/command-executor';
+import type { CommandExecutor } from '@duban/application/command-executor';
+import { fold } from '@duban/application/command-executor';
 import { taskStream } from '@duban/application/streams';
 import { targetStream } from '@duban/application/parks/streams';
 import type { UnitDirectory } from '@duban/application/units';
@@ -15,8 +17,8 @@ import { UNIT_REGISTRY_STREAM, unitRegistryDecider } from '@duban/domain/units';
 import type { EventStore } from '@duban/eventstore';
 import type { ImportWriter } from './commit';
 
-export function executorWriter(store: EventStore, units: UnitDirectory): ImportWriter {
-  const executor = new CommandExecutor(store);
+/** `store` is read (what is already recorded); every write goes through `executor`. */
+export function executorWriter(executor: CommandExecutor, store: EventStore, units: UnitDirectory): ImportWriter {
   return {
     readStream: (stream) => store.readStream(stream),
     registerTask: async (command, envelope) => {
