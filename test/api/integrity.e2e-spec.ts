@@ -46,7 +46,7 @@ describe('a broken hash chain is not served as if intact', () => {
       brokenEvent: { kind: 'altered', stream: expect.stringContaining('task-'), streamVersion: '0', globalPosition: '1' },
     });
 
-    const write = await api.as('supervisor').post('/api/v1/tasks').send({ ...task(), itemPath: '三/2' });
+    const write = await api.as('supervisor').post('/api/v1/tasks').send({ ...task(), itemPath: '三/2', title: '另一项工作任务' });
     expect(write.status).toBe(503);
     expect(write.body).toMatchObject({ statusCode: 503, brokenEvent: { globalPosition: '1', streamVersion: '0' } });
     expect(write.body.message).toMatch(/^the event log failed verification at stream task-.*, version 0 \(global position 1\)/);
