@@ -269,16 +269,20 @@ export class BullmqScheduler<P = unknown> implements Scheduler<P> {
   async health(): Promise<SchedulerHealth> {
     if (this.closing) return { status: 'down', reason: 'the scheduler is closed' };
     const where = `Redis at ${redactUrl(this.options.url)}`;
-    if (this.queueClient.status !== 'ready') return { status: 'down', reason: `${where} is unreachable (${this.queueClient.status}); ${REDIS_ADVICE}` };
+    const status = this.queueClient.status;
+    if (status === 'reconnecting' || status === 'end' || status === 'close') {
+      return { status: 'down', reason: `${where} is unreachable (${status}); ${REDIS_ADVICE}` };
+    }
     let timer: NodeJS.Timeout | undefined;
     try {
+      // while (re)connecting, the ping waits in ioredis' queue: give it a second
       await Promise.race([
         this.queueClient.ping(),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 1 s')), 1000))),
       ]);
       return { status: 'up' };
     } catch (err) {
-      return { status: 'down', reason: `${where}: ${(err as Error).message}; ${REDIS_ADVICE}` };
+      return { status: 'down', reason: `${where} is unreachable: ${(err as Error).message}; ${REDIS_ADVICE}` };
     } finally {
       clearTimeout(timer);
     }
