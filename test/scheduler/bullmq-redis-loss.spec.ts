@@ -43,7 +43,7 @@ describe('BullMQ scheduler: Redis loses its data', () => {
     // the due table: half of it will be overdue by the time Redis comes back, half still ahead
     const dueTable: DueEntry<LadderPayload>[] = Array.from({ length: N }, (_, i) => ({
       id: `ladder-item${i}-urge-1`,
-      dueAt: i % 2 === 0 ? t0 + 500 + i : t0 + 4000 + i,
+      dueAt: i % 2 === 0 ? t0 + 500 + (N - i) : t0 + 4000 + i, // the overdue half listed newest first
       payload: { item: `item${i}`, step: 'urge' },
     }));
     scheduler = new BullmqScheduler<LadderPayload>({ url: redis.url, queueName: 'timers', clock, retry: { initialMs: 100, maxMs: 400 } });
