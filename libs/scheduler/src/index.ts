@@ -7,3 +7,5 @@ export { InProcessScheduler } from './in-process/in-process-scheduler';
 export type { InProcessSchedulerOptions } from './in-process/in-process-scheduler';
 export { createScheduler, describeScheduler, closeOnSignals } from './create-scheduler';
 export type { SchedulerSettings } from './create-scheduler';
+export { mountQueueDashboard } from './queue-dashboard';
+export type { MountTarget, Middleware } from './queue-dashboard';

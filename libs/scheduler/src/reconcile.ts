@@ -36,6 +36,7 @@ export async function reconcile<P>(scheduler: Scheduler<P>, entries: Iterable<Du
   const missing: DueEntry<P>[] = [];
   let count = 0;
   for (const entry of entries) {
+    if (wanted.has(entry.id)) continue; // one timer per id: the first row wins
     count++;
     wanted.add(entry.id);
     if (!armed.has(entry.id)) missing.push(entry);
