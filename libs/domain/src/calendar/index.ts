@@ -19,3 +19,5 @@ export { CalendarCoverageError, LAST_PROVISIONAL_YEAR, WorkingCalendar } from '.
 export type { CalendarCoverage, DayInfo, DayKind, ProvisionalAnswer } from './working-calendar';
 export { CURRENT_HOLIDAY_RULES, FIRST_YEAR_OF_CURRENT_HOLIDAY_RULES, statutoryHolidays } from './statutory-holidays';
 export { addWorkingDays, isWorkingDay, officialCalendar, workingDaysBetween } from './official';
+export { recountDeadline } from './recount-deadline';
+export type { DeadlineRecount, ReclassifiedDay, WorkingDayDeadline } from './recount-deadline';

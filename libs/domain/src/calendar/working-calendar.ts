@@ -142,7 +142,26 @@ export class WorkingCalendar {
     return new WorkingCalendar(indexCalendarData(data));
   }
 
-  /** The years this calendar can answer for, ascending. */
+  /**
+   * This calendar as it was before the official data of the years after
+   * `lastOfficialYear` arrived: those years are provisional again. How a
+   * recount (recountDeadline) rebuilds the calendar a recorded deadline was
+   * counted with, from the current one and the last official year then known.
+   */
+  officialThrough(lastOfficialYear: number): WorkingCalendar {
+    const keep = (entries: ReadonlyMap<number, CalendarDayEntry>) =>
+      new Map([...entries].filter(([epochDay]) => yearOfEpochDay(epochDay) <= lastOfficialYear));
+    const years = this.data.years.filter((year) => year <= lastOfficialYear);
+    if (years.length === 0) throw new RangeError(`no official year up to ${lastOfficialYear} (official: ${describeYears(this.data.years)})`);
+    return new WorkingCalendar({
+      years,
+      holidays: keep(this.data.holidays),
+      makeupWorkdays: keep(this.data.makeupWorkdays),
+      notices: new Map([...this.data.notices].filter(([year]) => year <= lastOfficialYear)),
+    });
+  }
+
+  /** The years with official data, ascending (provisional years not included: see coverage). */
   get coveredYears(): readonly number[] {
     return this.data.years;
   }
