@@ -13,13 +13,15 @@ import {
 import type { InstantInput, LocalDate } from './local-date';
 
 /**
- * A date outside the years the calendar data covers.
+ * A question the calendar will not answer for a year.
  *
- * Deliberate choice: without the State Council notice for a year we do not know
- * its holidays and 调休 weekends, and silently treating it as plain Monday-Friday
- * weeks would produce wrong deadlines (off by a week around 春节/国庆). So every
- * question touching an uncovered year throws this error, naming the year; the
- * fix is to supply newer data through `WorkingCalendar.fromData()`.
+ * Without the State Council notice for a year we do not know its 调休, so a
+ * bare answer (a Date, a number, a boolean) that cannot say "provisional" is
+ * refused for any year without official data, naming the year
+ * (`provisionalAvailable` when the flag-carrying methods could answer it).
+ * Years before the first official year and gaps between official years are
+ * refused by every method: back-filling needs the official record. The fix is
+ * newer data through `WorkingCalendar.fromData()` (DUBAN_CALENDAR_FILE).
  */
 export class CalendarCoverageError extends Error {
   constructor(
