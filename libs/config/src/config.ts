@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { calendarFileProblem } from './calendar-file';
 
 /**
  * Duban's configuration, read from the environment once at start-up.
@@ -159,6 +160,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     verifyIntervalSeconds: integer('DUBAN_VERIFY_INTERVAL_SECONDS', 60, 0, 86400),
     effectiveTimeFloor: instantInThePast('DUBAN_EFFECTIVE_TIME_FLOOR', DEFAULT_EFFECTIVE_TIME_FLOOR),
   };
+  const calendarProblem = config.calendarFile ? calendarFileProblem(config.calendarFile) : null;
+  if (calendarProblem) problems.push(calendarProblem);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -15,6 +15,9 @@ export {
 export type { InstantInput, LocalDate } from './local-date';
 export { CalendarDataError } from './calendar-data';
 export type { CalendarData, CalendarDayEntry, CalendarYearData } from './calendar-data';
-export { CalendarCoverageError, WorkingCalendar } from './working-calendar';
-export type { DayInfo, DayKind } from './working-calendar';
+export { CalendarCoverageError, LAST_PROVISIONAL_YEAR, WorkingCalendar } from './working-calendar';
+export type { CalendarCoverage, DayInfo, DayKind, ProvisionalAnswer } from './working-calendar';
+export { CURRENT_HOLIDAY_RULES, FIRST_YEAR_OF_CURRENT_HOLIDAY_RULES, statutoryHolidays } from './statutory-holidays';
 export { addWorkingDays, isWorkingDay, officialCalendar, workingDaysBetween } from './official';
+export { recountDeadline } from './recount-deadline';
+export type { DeadlineRecount, ReclassifiedDay, WorkingDayDeadline } from './recount-deadline';

@@ -1,6 +1,7 @@
 /**
  * The default calendar: China's official calendar shipped in data/cn-official.json
- * (2019–2026, from the State Council General Office notices). To use newer data
+ * (2019–2026, from the State Council General Office notices; 2027 on provisional,
+ * see the README). To use newer data
  * (e.g. once the 2027 notice is out), update that file, or build another calendar
  * with WorkingCalendar.fromData(json) — no code change either way.
  */

@@ -1,4 +1,5 @@
 import { indexCalendarData } from './calendar-data';
+import { CURRENT_HOLIDAY_RULES, FIRST_YEAR_OF_CURRENT_HOLIDAY_RULES, statutoryHolidays } from './statutory-holidays';
 import type { CalendarDayEntry, IndexedCalendarData } from './calendar-data';
 import {
   endOfEpochDay,
@@ -12,22 +13,27 @@ import {
 import type { InstantInput, LocalDate } from './local-date';
 
 /**
- * A date outside the years the calendar data covers.
+ * A question the calendar will not answer for a year.
  *
- * Deliberate choice: without the State Council notice for a year we do not know
- * its holidays and 调休 weekends, and silently treating it as plain Monday-Friday
- * weeks would produce wrong deadlines (off by a week around 春节/国庆). So every
- * question touching an uncovered year throws this error, naming the year; the
- * fix is to supply newer data through `WorkingCalendar.fromData()`.
+ * Without the State Council notice for a year we do not know its 调休, so a
+ * bare answer (a Date, a number, a boolean) that cannot say "provisional" is
+ * refused for any year without official data, naming the year
+ * (`provisionalAvailable` when the flag-carrying methods could answer it).
+ * Years before the first official year and gaps between official years are
+ * refused by every method: back-filling needs the official record. The fix is
+ * newer data through `WorkingCalendar.fromData()` (DUBAN_CALENDAR_FILE).
  */
 export class CalendarCoverageError extends Error {
   constructor(
     readonly year: number,
     readonly coveredYears: readonly number[],
+    /** The year has a provisional calendar (statutory rules, no 调休), which this question may not use. */
+    readonly provisionalAvailable = false,
   ) {
     super(
       `The working calendar has no official holiday data for ${year} ` +
         `(covered years: ${describeYears(coveredYears)}); ` +
+        (provisionalAvailable ? `only a provisional calendar (statutory holidays, no 调休) exists for ${year}; ` : '') +
         `supply calendar data that includes ${year} via WorkingCalendar.fromData()`,
     );
     this.name = 'CalendarCoverageError';
@@ -69,7 +75,33 @@ export interface DayInfo {
   /** Holiday name for 'holiday' (e.g. 春节) and 'makeup-workday' (the holiday it pays for). */
   readonly holiday?: string;
   readonly note?: string;
+  /** Present (true) when the day is in a provisional year: statutory rules, no 调休 (see coverage). */
+  readonly provisional?: true;
 }
+
+/** Which years a calendar answers for, and how. */
+export interface CalendarCoverage {
+  /** Years with the State Council notice (official data), ascending. */
+  readonly officialYears: readonly number[];
+  /**
+   * Years answered from the statutory rules alone (weekends, 放假办法 holidays and
+   * 补假, no 调休): from the year after the last official one (and not before
+   * 2025, when the current rules took effect) through 2100. Null when none.
+   */
+  readonly provisionalYears: { readonly from: number; readonly through: number } | null;
+  readonly provisionalRules: string;
+}
+
+/** A working-day count that may have crossed provisional years. */
+export interface ProvisionalAnswer {
+  /** True when a day of a provisional year was classified to reach the answer. */
+  readonly provisional: boolean;
+  /** The provisional years whose days were classified, ascending (empty when official). */
+  readonly provisionalYears: readonly number[];
+}
+
+/** Years the provisional rules are computed for at most (the lunar tables reach far beyond). */
+export const LAST_PROVISIONAL_YEAR = 2100;
 
 /**
  * China's official working-day calendar (Asia/Shanghai), built from data.
@@ -80,10 +112,24 @@ export interface DayInfo {
  * - Instants (Date or ISO string with zone) are mapped to their Asia/Shanghai
  *   date with the fixed +08:00 offset (see local-date.ts).
  * - Deadlines end at 23:59:59(.000) Asia/Shanghai of their day.
- * - Any question touching a year outside the data throws CalendarCoverageError.
+ * - Official years are the years of the data (the State Council notices).
+ *   Provisional years follow the last official year: weekends plus the
+ *   statutory holidays of the 放假办法 and their 补假, no 调休 (statutory-holidays.ts).
+ *   Years before the first official year, and gaps between official years, are
+ *   never guessed: back-filling them needs the official record.
+ * - Answers that are bare values (isWorkingDay, addWorkingDays,
+ *   workingDaysBetween, nextWorkingDay, holidayName) cannot say they used a
+ *   provisional year, so they answer for official years only and throw
+ *   CalendarCoverageError otherwise (as before: the issue handler's 422 and the
+ *   ledger's gap rely on it). Answers that carry the flag also answer for
+ *   provisional years: describe (`provisional: true`), isProvisional,
+ *   addWorkingDaysProvisional and workingDaysBetweenProvisional
+ *   (`{ provisional, provisionalYears }`).
  */
 export class WorkingCalendar {
   private readonly covered: ReadonlySet<number>;
+  /** Provisional years' days off by day number, computed on first use. */
+  private readonly provisionalDaysOff = new Map<number, ReadonlyMap<number, CalendarDayEntry>>();
 
   private constructor(private readonly data: IndexedCalendarData) {
     this.covered = new Set(data.years);
@@ -98,13 +144,64 @@ export class WorkingCalendar {
     return new WorkingCalendar(indexCalendarData(data));
   }
 
-  /** The years this calendar can answer for, ascending. */
+  /**
+   * This calendar as it was before the official data of the years after
+   * `lastOfficialYear` arrived: those years are provisional again. How a
+   * recount (recountDeadline) rebuilds the calendar a recorded deadline was
+   * counted with, from the current one and the last official year then known.
+   */
+  officialThrough(lastOfficialYear: number): WorkingCalendar {
+    const keep = (entries: ReadonlyMap<number, CalendarDayEntry>) =>
+      new Map([...entries].filter(([epochDay]) => yearOfEpochDay(epochDay) <= lastOfficialYear));
+    const years = this.data.years.filter((year) => year <= lastOfficialYear);
+    if (years.length === 0) throw new RangeError(`no official year up to ${lastOfficialYear} (official: ${describeYears(this.data.years)})`);
+    return new WorkingCalendar({
+      years,
+      holidays: keep(this.data.holidays),
+      makeupWorkdays: keep(this.data.makeupWorkdays),
+      notices: new Map([...this.data.notices].filter(([year]) => year <= lastOfficialYear)),
+    });
+  }
+
+  /** The years with official data, ascending (provisional years not included: see coverage). */
   get coveredYears(): readonly number[] {
     return this.data.years;
   }
 
+  /** Whether `year` has official data (a provisional year does not count). */
   coversYear(year: number): boolean {
     return this.covered.has(year);
+  }
+
+  /** Whether `year` is answered from the statutory rules alone (see {@link CalendarCoverage}). */
+  isProvisionalYear(year: number): boolean {
+    const range = this.coverage.provisionalYears;
+    return range !== null && Number.isInteger(year) && year >= range.from && year <= range.through;
+  }
+
+  /** Whether the flag-carrying answers (describe, …Provisional) can answer for `year`. */
+  answersYear(year: number): boolean {
+    return this.covered.has(year) || this.isProvisionalYear(year);
+  }
+
+  get coverage(): CalendarCoverage {
+    const years = this.data.years;
+    const from = Math.max(years[years.length - 1]! + 1, FIRST_YEAR_OF_CURRENT_HOLIDAY_RULES);
+    return {
+      officialYears: years,
+      provisionalYears: from <= LAST_PROVISIONAL_YEAR ? { from, through: LAST_PROVISIONAL_YEAR } : null,
+      provisionalRules: CURRENT_HOLIDAY_RULES,
+    };
+  }
+
+  /**
+   * Whether a local date lies in a provisional year (true) or an official one
+   * (false); a date the calendar cannot answer for throws CalendarCoverageError.
+   */
+  isProvisional(date: LocalDate): boolean {
+    const year = yearOfEpochDay(toEpochDay(date));
+    this.assertAnswers(year);
+    return !this.covered.has(year);
   }
 
   /** The notices the data for `year` was taken from (empty if none recorded). */
@@ -126,9 +223,19 @@ export class WorkingCalendar {
   /** Full classification of a local date. */
   describe(date: LocalDate): DayInfo {
     const epochDay = toEpochDay(date);
-    this.assertCovered(yearOfEpochDay(epochDay));
+    const year = yearOfEpochDay(epochDay);
+    this.assertAnswers(year);
     const weekday = weekdayOfEpochDay(epochDay);
     const isoWeekday = weekday === 0 ? 7 : weekday;
+    if (!this.covered.has(year)) {
+      const dayOff = this.provisionalDaysOffOf(year).get(epochDay);
+      const info: DayInfo = dayOff
+        ? withEntry({ date, isoWeekday, kind: 'holiday', working: false }, dayOff)
+        : isWeekendEpochDay(epochDay)
+          ? { date, isoWeekday, kind: 'weekend', working: false }
+          : { date, isoWeekday, kind: 'workday', working: true };
+      return { ...info, provisional: true };
+    }
     const holiday = this.data.holidays.get(epochDay);
     if (holiday) return withEntry({ date, isoWeekday, kind: 'holiday', working: false }, holiday);
     const makeup = this.data.makeupWorkdays.get(epochDay);
@@ -168,21 +275,7 @@ export class WorkingCalendar {
    * workingDaysBetween: for n ≥ 1, workingDaysBetween(instant, result) === n.
    */
   addWorkingDays(instant: InstantInput, n: number): Date {
-    if (!Number.isSafeInteger(n) || n < 0) {
-      throw new RangeError(`Invalid number of working days ${n}: expected a non-negative integer`);
-    }
-    let epochDay = localEpochDayOf(instant);
-    this.assertCovered(yearOfEpochDay(epochDay));
-    if (n === 0) {
-      while (!this.isWorkingEpochDay(epochDay)) epochDay++;
-      return endOfEpochDay(epochDay);
-    }
-    let counted = 0;
-    while (counted < n) {
-      epochDay++;
-      if (this.isWorkingEpochDay(epochDay)) counted++;
-    }
-    return endOfEpochDay(epochDay);
+    return walkWorkingDays(localEpochDayOf(instant), n, (epochDay) => this.isWorkingEpochDay(epochDay));
   }
 
   /**
@@ -207,42 +300,34 @@ export class WorkingCalendar {
     const b = localEpochDayOf(to);
     this.assertCovered(yearOfEpochDay(a));
     this.assertCovered(yearOfEpochDay(b));
-    const sign = b >= a ? 1 : -1;
-    const [low, high] = b >= a ? [a, b] : [b, a];
-    let count = 0;
-    for (let day = low + 1; day <= high; day++) {
-      if (this.isWorkingEpochDay(day)) count++;
-    }
-    return count === 0 ? 0 : sign * count; // never -0
+    return countWorkingDays(a, b, (epochDay) => this.isWorkingEpochDay(epochDay));
   }
 
   /**
-   * addWorkingDays for callers that cannot stop and ask (the park-rules
-   * processor): days in a year the data does not cover count Monday–Friday,
-   * and the answer says it is provisional. A person assigning by hand gets
-   * addWorkingDays' refusal instead, and can give the deadline.
+   * addWorkingDays across provisional years, saying whether it used one: for
+   * callers that record the flag with the deadline (and can have it recounted
+   * when the official data arrives, see recountDeadline), or cannot stop and
+   * ask (the park-rules processor). Same counting rules as addWorkingDays, which
+   * it equals when `provisional` is false. A year the calendar cannot answer
+   * for (before the first official year, a gap) still throws.
    */
-  addWorkingDaysProvisional(instant: InstantInput, n: number): { deadline: Date; provisional: boolean } {
-    if (!Number.isSafeInteger(n) || n < 0) {
-      throw new RangeError(`Invalid number of working days ${n}: expected a non-negative integer`);
+  addWorkingDaysProvisional(instant: InstantInput, n: number): { deadline: Date } & ProvisionalAnswer {
+    const used = new Set<number>();
+    const deadline = walkWorkingDays(localEpochDayOf(instant), n, (epochDay) => this.isWorkingEpochDayAnyYear(epochDay, used));
+    return { deadline, ...provisionalAnswer(used) };
+  }
+
+  /** workingDaysBetween across provisional years, saying whether it used one (see addWorkingDaysProvisional). */
+  workingDaysBetweenProvisional(from: InstantInput, to: InstantInput): { days: number } & ProvisionalAnswer {
+    const a = localEpochDayOf(from);
+    const b = localEpochDayOf(to);
+    const used = new Set<number>();
+    for (const year of [yearOfEpochDay(a), yearOfEpochDay(b)]) {
+      this.assertAnswers(year);
+      if (!this.covered.has(year)) used.add(year); // the end days' years count even when no day between is classified
     }
-    let provisional = false;
-    const working = (epochDay: number) => {
-      if (this.covered.has(yearOfEpochDay(epochDay))) return this.isWorkingEpochDay(epochDay);
-      provisional = true;
-      return !isWeekendEpochDay(epochDay);
-    };
-    let epochDay = localEpochDayOf(instant);
-    if (n === 0) {
-      while (!working(epochDay)) epochDay++;
-      return { deadline: endOfEpochDay(epochDay), provisional };
-    }
-    let counted = 0;
-    while (counted < n) {
-      epochDay++;
-      if (working(epochDay)) counted++;
-    }
-    return { deadline: endOfEpochDay(epochDay), provisional };
+    const days = countWorkingDays(a, b, (epochDay) => this.isWorkingEpochDayAnyYear(epochDay, used));
+    return { days, ...provisionalAnswer(used) };
   }
 
   private isWorkingEpochDay(epochDay: number): boolean {
@@ -252,9 +337,68 @@ export class WorkingCalendar {
     return !isWeekendEpochDay(epochDay);
   }
 
-  private assertCovered(year: number): void {
-    if (!this.covered.has(year)) throw new CalendarCoverageError(year, this.data.years);
+  /** Official or provisional; records the provisional years it classified a day of into `used`. */
+  private isWorkingEpochDayAnyYear(epochDay: number, used: Set<number>): boolean {
+    const year = yearOfEpochDay(epochDay);
+    if (this.covered.has(year)) return this.isWorkingEpochDay(epochDay);
+    this.assertAnswers(year);
+    used.add(year);
+    return !isWeekendEpochDay(epochDay) && !this.provisionalDaysOffOf(year).has(epochDay);
   }
+
+  private provisionalDaysOffOf(year: number): ReadonlyMap<number, CalendarDayEntry> {
+    let daysOff = this.provisionalDaysOff.get(year);
+    if (!daysOff) {
+      daysOff = new Map(statutoryHolidays(year).map((entry) => [toEpochDay(entry.date), entry]));
+      this.provisionalDaysOff.set(year, daysOff);
+    }
+    return daysOff;
+  }
+
+  private assertCovered(year: number): void {
+    if (!this.covered.has(year)) throw new CalendarCoverageError(year, this.data.years, this.isProvisionalYear(year));
+  }
+
+  private assertAnswers(year: number): void {
+    if (!this.answersYear(year)) throw new CalendarCoverageError(year, this.data.years);
+  }
+}
+
+/**
+ * The end of the n-th working day after `start` (n ≥ 1), or of the first working
+ * day from `start` on (n = 0): the rule addWorkingDays documents.
+ */
+function walkWorkingDays(start: number, n: number, working: (epochDay: number) => boolean): Date {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(`Invalid number of working days ${n}: expected a non-negative integer`);
+  }
+  let epochDay = start;
+  if (n === 0) {
+    while (!working(epochDay)) epochDay++;
+    return endOfEpochDay(epochDay);
+  }
+  working(start); // the start day's year must be answerable too, though the day itself never counts
+  let counted = 0;
+  while (counted < n) {
+    epochDay++;
+    if (working(epochDay)) counted++;
+  }
+  return endOfEpochDay(epochDay);
+}
+
+/** Signed count of working days D with min < D ≤ max (see workingDaysBetween). */
+function countWorkingDays(a: number, b: number, working: (epochDay: number) => boolean): number {
+  const sign = b >= a ? 1 : -1;
+  const [low, high] = b >= a ? [a, b] : [b, a];
+  let count = 0;
+  for (let day = low + 1; day <= high; day++) {
+    if (working(day)) count++;
+  }
+  return count === 0 ? 0 : sign * count; // never -0
+}
+
+function provisionalAnswer(used: ReadonlySet<number>): ProvisionalAnswer {
+  return { provisional: used.size > 0, provisionalYears: [...used].sort((x, y) => x - y) };
 }
 
 function withEntry(info: Omit<DayInfo, 'holiday' | 'note'>, entry: CalendarDayEntry): DayInfo {

@@ -1,4 +1,5 @@
-import { DEFAULT_ISSUE_DEADLINE_POLICY, defaultIssueDeadline } from '@duban/domain/issue';
+import { officialCalendar } from '@duban/domain/calendar';
+import { countedIssueDeadline, DEFAULT_ISSUE_DEADLINE_POLICY, defaultIssueDeadline } from '@duban/domain/issue';
 import type { AddWorkingDays } from '@duban/domain/issue';
 
 /**
@@ -49,5 +50,19 @@ describe('defaultIssueDeadline', () => {
   it('refuses a policy with a negative or fractional number of days', () => {
     expect(() => defaultIssueDeadline('urgent', MONDAY, weekdaysOnly, { urgent: -1 })).toThrow(RangeError);
     expect(() => defaultIssueDeadline('urgent', MONDAY, weekdaysOnly, { urgent: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('countedIssueDeadline (the deadline with what a recount needs)', () => {
+  it('records the start, the working days and the provisional years the real calendar used', () => {
+    const count = (at: Date | string, n: number) => officialCalendar.addWorkingDaysProvisional(at, n);
+    expect(countedIssueDeadline('complex', '2026-12-20T01:00:00Z', count)).toEqual({
+      from: '2026-12-20T09:00:00+08:00',
+      workingDays: 30,
+      deadline: '2027-02-01T23:59:59+08:00', // 元旦 2027 (provisional) is off
+      provisionalYears: [2027],
+    });
+    expect(countedIssueDeadline('urgent', MONDAY, count, { urgent: 1 })).toEqual({ from: MONDAY, workingDays: 1, deadline: '2021-06-08T23:59:59+08:00', provisionalYears: [] });
+    expect(() => countedIssueDeadline('urgent', MONDAY, count, { urgent: -1 })).toThrow(RangeError);
   });
 });

@@ -20,6 +20,6 @@ export type { IssueEvent, IssueEventType, IssueKey, IssueLoopEvent, IssueLoopFac
 export { ISSUE_EVENT_PREFIX } from './events';
 export type { IssueState, ReportedIssue } from './state';
 export { isReported as isIssueReported } from './state';
-export type { AddWorkingDays, IssueDeadlinePolicy } from './deadline-policy';
-export { DEFAULT_ISSUE_DEADLINE_POLICY, defaultIssueDeadline } from './deadline-policy';
+export type { AddWorkingDays, AddWorkingDaysProvisional, IssueDeadlinePolicy } from './deadline-policy';
+export { countedIssueDeadline, DEFAULT_ISSUE_DEADLINE_POLICY, defaultIssueDeadline } from './deadline-policy';
 export { decideIssue, evolveIssue, initialIssueState, issueDecider } from './decider';
