@@ -7,7 +7,6 @@ import type { Queue } from 'bullmq';
 export function bullBoardRouter(queues: Queue[], basePath: string): (req: unknown, res: unknown, next: unknown) => void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
-  // @bull-board/express 9.10.1 carries its own @bull-board/api 9.10.1 beside our 9.10.2: same shape, separate declarations
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: serverAdapter as never });
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter });
   return serverAdapter.getRouter() as (req: unknown, res: unknown, next: unknown) => void;
 }
