@@ -124,7 +124,7 @@ export async function ledgerCommand(options: LedgerCommandOptions): Promise<numb
       await catchUp(runner, settings, timeoutSeconds * 1000);
     }
 
-    const query = new LedgerQuery(db);
+    const query = new LedgerQuery(db, { rule: config.ladderRule });
     const scan = query.scan(at, filter);
     if (options.xlsx !== undefined) {
       const out = createWriteStream(options.xlsx);

@@ -74,12 +74,17 @@ export function builtInProjections(): Projection[] {
         return runner;
       },
     },
+    // One ladder rule per process (DUBAN_LADDER_RULE): the items' and the ledger's nextStep and the ledger's colours.
     {
       provide: ItemsQuery,
-      inject: [READ_MODEL_DB, ProjectionRunner],
-      useFactory: (db: Database.Database) => new ItemsQuery(db),
+      inject: [READ_MODEL_DB, APP_CONFIG, ProjectionRunner],
+      useFactory: (db: Database.Database, config: AppConfig) => new ItemsQuery(db, { rule: config.ladderRule }),
     },
-    { provide: LedgerQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new LedgerQuery(db) },
+    {
+      provide: LedgerQuery,
+      inject: [READ_MODEL_DB, APP_CONFIG, ProjectionRunner],
+      useFactory: (db: Database.Database, config: AppConfig) => new LedgerQuery(db, { rule: config.ladderRule }),
+    },
     { provide: AuditQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new AuditQuery(db) },
     { provide: FiguresQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new FiguresQuery(db) },
     { provide: TargetsQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new TargetsQuery(db) },
