@@ -128,7 +128,7 @@ export async function ledgerCommand(options: LedgerCommandOptions): Promise<numb
     const scan = query.scan(at, filter);
     if (options.xlsx !== undefined) {
       const out = createWriteStream(options.xlsx);
-      const rows = await writeLedgerXlsx({ ...scan, filters: describe(options) }, out);
+      const rows = await writeLedgerXlsx({ ...scan, filters: describe(options), policy: config.ladderRule.thresholds }, out);
       await finished(out);
       process.stdout.write(`${ledgerTitle(scan.header)}: ${rows} rows written to ${options.xlsx}\n`);
     } else if (options.json) {
