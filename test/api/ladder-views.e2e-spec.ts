@@ -1,8 +1,13 @@
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import official from '../../libs/domain/src/calendar/data/cn-official.json';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ExecuteIssueCommand, ExecuteTaskCommand, GetIssueQuery, GetTaskQuery, issueStream, taskStream } from '@duban/application';
 import type { CommandEnvelope } from '@duban/application';
-import { officialCalendar } from '@duban/domain/calendar';
+import { officialCalendar, WorkingCalendar } from '@duban/domain/calendar';
+import type { WorkingCalendar as Calendar } from '@duban/domain/calendar';
 import type { ClosureLoopState } from '@duban/domain/closure-loop';
 import type { IssueCommand } from '@duban/domain/issue';
 import type { LadderRule, LadderStepName } from '@duban/domain/ladder';
@@ -47,14 +52,19 @@ interface Step {
 }
 
 /** Records the first step due now on a task share or an issue, as the processor would. */
-async function recordNextDueStep(t: TestApp, item: { taskId: string; unitId: string } | { issueId: string }, rule: LadderRule = DUBAN_LADDER_V1): Promise<Step> {
+async function recordNextDueStep(
+  t: TestApp,
+  item: { taskId: string; unitId: string } | { issueId: string },
+  rule: LadderRule = DUBAN_LADDER_V1,
+  calendar: Calendar = officialCalendar,
+): Promise<Step> {
   const queries = t.app.get(QueryBus);
   const commands = t.app.get(CommandBus);
   const isTask = 'taskId' in item;
   const loop: ClosureLoopState = isTask
     ? ((await queries.execute(new GetTaskQuery(item.taskId))).state as RegisteredTask).shares[item.unitId]
     : ((await queries.execute(new GetIssueQuery(item.issueId))).state as ReportedIssue);
-  const [due] = dueLadderSteps(ladderStateOf(loop), rule, officialCalendar, new Date());
+  const [due] = dueLadderSteps(ladderStateOf(loop), rule, calendar, new Date());
   if (due === undefined) throw new Error('no step is due');
   const stream = isTask ? taskStream(item.taskId) : issueStream(item.issueId);
   const commandId = ladderCommandId(stream, due.step, due.deadline);
@@ -217,6 +227,39 @@ describe('DUBAN_LADDER_RULE', () => {
       await expect(startTestApp({ DUBAN_LADDER_RULE: 'duban-ladder-v2' })).rejects.toThrow('DUBAN_LADDER_RULE: id "duban-ladder-v2" is not a built-in rule');
     } finally {
       process.env = saved;
+    }
+  });
+});
+
+describe('DUBAN_CALENDAR_FILE', () => {
+  it('is the calendar of every nextStep: the task, the items and the ledger agree', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-ladder-cal-'));
+    // the shipped data with the week of 7–11 April 2025 made holidays (a made-up calendar for the test)
+    const data = JSON.parse(JSON.stringify(official));
+    for (let d = 7; d <= 11; d++) data.calendar['2025'].holidays.push({ date: `2025-04-${String(d).padStart(2, '0')}`, name: '测试假期' });
+    const file = join(dir, 'calendar.json');
+    writeFileSync(file, JSON.stringify(data));
+    const t = await startTestApp({ DUBAN_CALENDAR_FILE: file });
+    try {
+      const supervisor = t.as('supervisor');
+      const reg = await supervisor
+        .post('/api/v1/tasks')
+        .send(smallParksTaskBody({ responsibleUnits: [ZHONGMU], deadline: '2025-06-30T23:59:59+08:00', effectiveAt: '2025-03-03T09:00:00+08:00' }))
+        .expect(201);
+      const taskId = reg.body.item.taskId;
+      await supervisor.post(`/api/v1/tasks/${taskId}/shares/${enc(ZHONGMU)}/assign`).send({ deadline: TASK_DEADLINE, effectiveAt: '2025-03-03T10:00:00+08:00' }).expect(200);
+      const calendar = WorkingCalendar.fromData(data);
+      await recordNextDueStep(t, { taskId, unitId: ZHONGMU }, DUBAN_LADDER_V1, calendar);
+      const urged = await recordNextDueStep(t, { taskId, unitId: ZHONGMU }, DUBAN_LADDER_V1, calendar);
+      expect(urged.step).toBe('urge');
+      // 1, 2, 3 April; 4 April (清明) and the made-up week off; 14, 15 April: the 5th working day (officially 8 April)
+      const escalation = { step: 'escalation', dueAt: '2025-04-15T09:00:00+08:00' };
+      expect((await supervisor.get(`/api/v1/tasks/${taskId}`).expect(200)).body.item.shares[ZHONGMU].nextStep).toEqual(escalation);
+      expect((await supervisor.get(`/api/v1/items?minPosition=${urged.position}`).expect(200)).body.rows[0].nextStep).toEqual(escalation);
+      expect((await supervisor.get(`/api/v1/ledger?minPosition=${urged.position}`).expect(200)).body.rows[0].view.nextStep).toEqual(escalation);
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
