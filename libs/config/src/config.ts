@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { calendarFileProblem } from './calendar-file';
+import type { LadderRule } from '@duban/domain/ladder';
+import { InvalidLadderRule, resolveLadderRule } from '@duban/domain/ladder';
 
 /**
  * Duban's configuration, read from the environment once at start-up.
@@ -28,6 +30,8 @@ export interface AppConfig {
   verifyIntervalSeconds: number;
   /** No command takes effect before this instant (ISO 8601 with offset): back-filling stops here. */
   effectiveTimeFloor: string;
+  /** The lateness ladder's rule (DUBAN_LADDER_RULE), validated: one rule per process for the steps, nextStep and the ledger's colours. */
+  ladderRule: LadderRule;
 }
 
 /** The default floor of effective times: no supervision record of this office predates 2000. */
@@ -53,6 +57,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DUBAN_VERIFY_INTERVAL_SECONDS', default: '60', meaning: 'api: how often to verify the hash chains of the events written since the last verified head (0 = only at start); a break makes /ready 503 and refuses writes' },
   { name: 'DUBAN_CALENDAR_FILE', default: '(unset: the shipped official calendar 2019–2026)', meaning: "a working-day calendar JSON in the shipped file's format, e.g. with the next year's State Council notice" },
   { name: 'DUBAN_EFFECTIVE_TIME_FLOOR', default: DEFAULT_EFFECTIVE_TIME_FLOOR, meaning: 'the earliest effective time a command may carry (ISO 8601 with offset, in the past); an earlier effectiveAt is refused with 422' },
+  { name: 'DUBAN_LADDER_RULE', default: '(unset: duban-ladder-v1)', meaning: 'the lateness ladder (临近提醒, 催办, 督办, 通报批评): a built-in rule id or the rule as JSON; its thresholds also colour the ledger' },
 ];
 
 /** DUBAN_TOKEN_MAX_LIFETIME when unset: 30 days. */
@@ -143,6 +148,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return v;
   };
 
+  const ladderRule = (name: string): LadderRule => {
+    try {
+      return resolveLadderRule(value(name));
+    } catch (error) {
+      if (!(error instanceof InvalidLadderRule)) throw error;
+      problems.push(`${name}: ${error.field} ${error.reason}`);
+      return resolveLadderRule(undefined);
+    }
+  };
+
   const jwt = value('JWT_SECRET') ?? null;
   if (jwt !== null && jwt.length < 32) problems.push('JWT_SECRET must be at least 32 characters long');
 
@@ -159,6 +174,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokenMaxLifetimeSeconds: lifetime('DUBAN_TOKEN_MAX_LIFETIME', DEFAULT_TOKEN_MAX_LIFETIME_SECONDS),
     verifyIntervalSeconds: integer('DUBAN_VERIFY_INTERVAL_SECONDS', 60, 0, 86400),
     effectiveTimeFloor: instantInThePast('DUBAN_EFFECTIVE_TIME_FLOOR', DEFAULT_EFFECTIVE_TIME_FLOOR),
+    ladderRule: ladderRule('DUBAN_LADDER_RULE'),
   };
   const calendarProblem = config.calendarFile ? calendarFileProblem(config.calendarFile) : null;
   if (calendarProblem) problems.push(calendarProblem);

@@ -5,12 +5,16 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Request, Response } from 'express';
 import { CurrentActor, Roles } from '@duban/access';
 import { ExecuteIssueCommand, GetHistoryQuery, GetIssueQuery, issueStream } from '@duban/application';
+import { WORKING_CALENDAR } from '@duban/application/nest/handlers';
+import type { WorkingCalendar } from '@duban/domain/calendar';
 import type { Actor } from '@duban/domain/decider';
 import type { IssueCommand, IssueLoopCommand, IssueState, ReportedIssue } from '@duban/domain/issue';
 import { effectiveTime, envelopeFrom, ifMatchVersion, newItemId } from '../common/command-context';
 import { commandResponse } from '../common/command-response';
 import { ActionDto, ExtensionRequestDto, GrantExtensionDto, ProgressDto, ReasonDto, ReopenDto, SubmitDto } from '../common/dto';
 import { historyView } from '../common/history-view';
+import type { LadderContext } from '../common/ladder-view';
+import { issueView } from '../common/ladder-view';
 import { AssignIssueDto, ReportIssueDto } from './dto';
 
 /** A unit sees the issues it reported or must resolve; other roles see all. */
@@ -18,7 +22,6 @@ export function canReadIssue(actor: Actor, issue: ReportedIssue): boolean {
   return actor.role !== 'unit' || issue.reportingUnit === actor.unitId || issue.unitId === actor.unitId;
 }
 
-const view = (state: IssueState) => state;
 
 type LoopData<T extends IssueLoopCommand['type']> = Omit<Extract<IssueLoopCommand, { type: T }>['data'], 'issueId'>;
 
@@ -32,7 +35,14 @@ export class IssuesController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(WORKING_CALENDAR) calendar: WorkingCalendar,
+  ) {
+    this.ladder = { rule: config.ladderRule, calendar };
+  }
+
+  /** The rule and calendar of the issue's nextStep (one rule per process: DUBAN_LADDER_RULE). */
+  private readonly ladder: LadderContext;
+  private readonly view = (state: IssueState) => issueView(state, this.ladder);
 
   @Post()
   @Roles('supervisor', 'unit')
@@ -56,7 +66,7 @@ export class IssuesController {
     };
     const result = await this.commands.execute(new ExecuteIssueCommand(command, envelope));
     res.status(201);
-    return commandResponse(res, result, view);
+    return commandResponse(res, result, this.view);
   }
 
   @Get(':issueId')
@@ -68,7 +78,7 @@ export class IssuesController {
       throw new ForbiddenException(`unit ${actor.unitId} neither reported nor must resolve issue ${issueId}`);
     }
     res.setHeader('ETag', `"${loaded.version}"`);
-    return { version: Number(loaded.version), position: loaded.position.toString(), item: loaded.state };
+    return { version: Number(loaded.version), position: loaded.position.toString(), item: this.view(loaded.state) };
   }
 
   @Get(':issueId/history')
@@ -180,6 +190,6 @@ export class IssuesController {
     const now = new Date();
     const command = { type, at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor), actor, data: { issueId, ...data } } as IssueLoopCommand;
     const result = await this.commands.execute(new ExecuteIssueCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
-    return commandResponse(res, result, view);
+    return commandResponse(res, result, this.view);
   }
 }

@@ -91,12 +91,13 @@ export class ItemsController {
   @Roles('supervisor', 'unit')
   @ApiOperation({
     summary:
-      "What awaits the caller's action, soonest deadline first: a unit's items to sign for, report on or submit; for the supervision office, items to assign, completions to verify and extension requests",
+      "What awaits the caller's action, soonest deadline first: a unit's items to sign for, report on or submit (with the 催办通知 of an urged item as `notice`); " +
+      'for the supervision office, items to assign, completions to verify, extension requests, and open items the ladder escalated (督办: needs supervise) or listed (通报批评: needs criticise)',
   })
   // The body is written by pageBody (each item's bytes kept while its page is cached) and sent as it is: no
   // ETag, because `msToDeadline` moves with the clock, so no two responses are alike and hashing 45 KB per
   // request would only cost time.
-  @ApiOkResponse({ description: '{ rows: [{ item, needs, overdue, msToDeadline }], total, limit, offset }' })
+  @ApiOkResponse({ description: '{ rows: [{ item, needs, overdue, msToDeadline, notice }], total, limit, offset }; each item with its nextStep' })
   async inbox(@Query() q: PageDto, @CurrentActor() actor: Actor, @Res() res: Response): Promise<void> {
     await reachPosition(this.runner, q.minPosition);
     const paging = { limit: q.limit ?? 50, offset: q.offset ?? 0 };

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { Response } from 'express';
 import { CurrentActor, Roles } from '@duban/access';
+import { APP_CONFIG, AppConfig } from '@duban/config';
 import type { Actor } from '@duban/domain/decider';
 import { UNIT_CATEGORIES, UnitRegistry } from '@duban/domain/units';
 import type { UnitCategory } from '@duban/domain/units';
@@ -111,6 +112,7 @@ export class LedgerController {
     @Inject(LedgerQuery) private readonly ledger: LedgerQuery,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
     @Inject(UnitRegistry) private readonly units: UnitRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -149,7 +151,8 @@ export class LedgerController {
         );
         res.setHeader('Cache-Control', 'no-store');
         try {
-          await writeLedgerXlsx({ ...scan, filters: this.describeFilters(q, actor) }, res);
+          // the 说明 sheet names the thresholds that coloured the rows: the configured rule's (DUBAN_LADDER_RULE)
+          await writeLedgerXlsx({ ...scan, filters: this.describeFilters(q, actor), policy: this.config.ladderRule.thresholds }, res);
         } catch (err) {
           // the status line is gone: all that is left is to cut the download short (the client sees a broken file, not a valid one)
           this.logger.error(`ledger export failed after it started: ${(err as Error).stack ?? String(err)}`);

@@ -5,6 +5,8 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Request, Response } from 'express';
 import { CurrentActor, Roles } from '@duban/access';
 import { ExecuteTaskCommand, GetHistoryQuery, GetTaskQuery, taskIdFor, taskStream } from '@duban/application';
+import { WORKING_CALENDAR } from '@duban/application/nest/handlers';
+import type { WorkingCalendar } from '@duban/domain/calendar';
 import type { Actor } from '@duban/domain/decider';
 import { normalizeItemPath } from '@duban/domain/task';
 import type { AmendTask, RegisteredTask, ShareCommand, TaskCommand, TaskState } from '@duban/domain/task';
@@ -16,6 +18,8 @@ import { effectiveTime, envelopeFrom, ifMatchVersion } from '../common/command-c
 import { commandResponse } from '../common/command-response';
 import { DeadlineDto, ExtensionRequestDto, GrantExtensionDto, NoteDto, ProgressDto, ReasonDto, ReopenDto, SubmitDto, ActionDto } from '../common/dto';
 import { historyView } from '../common/history-view';
+import type { LadderContext } from '../common/ladder-view';
+import { taskView } from '../common/ladder-view';
 import { refuseDuplicateItem } from './duplicate-item';
 import { AmendTaskDto, RegisterTaskDto } from './dto';
 
@@ -27,7 +31,6 @@ export function canReadTask(actor: Actor, task: RegisteredTask): boolean {
   return [...task.leadUnits, ...task.responsibleUnits, ...task.cooperatingUnits].includes(actor.unitId);
 }
 
-const view = (state: TaskState) => state;
 
 type ShareData<T extends ShareCommand['type']> = Omit<Extract<ShareCommand, { type: T }>['data'], 'taskId' | 'unitId'>;
 
@@ -46,7 +49,14 @@ export class TasksController {
     private readonly items: ItemsQuery,
     /** The live registry (seed plus additions): resolves the unit written in a share's URL. */
     private readonly units: UnitRegistry,
-  ) {}
+    @Inject(WORKING_CALENDAR) calendar: WorkingCalendar,
+  ) {
+    this.ladder = { rule: config.ladderRule, calendar };
+  }
+
+  /** The rule and calendar of every share's nextStep (one rule per process: DUBAN_LADDER_RULE). */
+  private readonly ladder: LadderContext;
+  private readonly view = (state: TaskState) => taskView(state, this.ladder);
 
   @Post()
   @Roles('supervisor')
@@ -84,7 +94,7 @@ export class TasksController {
     };
     const result = await this.commands.execute(new ExecuteTaskCommand(command, envelope, ifMatchVersion(req)));
     res.status(201);
-    return commandResponse(res, result, view);
+    return commandResponse(res, result, this.view);
   }
 
   @Post(':taskId/amend')
@@ -109,7 +119,7 @@ export class TasksController {
       throw new ForbiddenException(`unit ${actor.unitId} takes no part in task ${taskId}`);
     }
     res.setHeader('ETag', `"${loaded.version}"`);
-    return { version: Number(loaded.version), position: loaded.position.toString(), item: loaded.state };
+    return { version: Number(loaded.version), position: loaded.position.toString(), item: this.view(loaded.state) };
   }
 
   @Get(':taskId/history')
@@ -238,7 +248,7 @@ export class TasksController {
       },
     };
     const result = await this.commands.execute(new ExecuteTaskCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
-    return commandResponse(res, result, view);
+    return commandResponse(res, result, this.view);
   }
 
   private async share<T extends ShareCommand['type']>(
@@ -255,7 +265,7 @@ export class TasksController {
     const now = new Date();
     const command = { type, at: effectiveTime(actor, dto.effectiveAt, now, this.config.effectiveTimeFloor), actor, data: { taskId, unitId, ...data } } as ShareCommand;
     const result = await this.commands.execute(new ExecuteTaskCommand(command, envelopeFrom(req, actor, now), ifMatchVersion(req)));
-    return commandResponse(res, result, view);
+    return commandResponse(res, result, this.view);
   }
 
   /**

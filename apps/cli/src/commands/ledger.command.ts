@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createWriteStream, existsSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { eventStoreFile, loadConfig } from '@duban/config';
+import { loadWorkingCalendar, eventStoreFile, loadConfig } from '@duban/config';
 import type { LoopStatus } from '@duban/domain/closure-loop';
 import { UNIT_CATEGORIES, UnitRegistry } from '@duban/domain/units';
 import type { UnitCategory } from '@duban/domain/units';
@@ -124,11 +124,11 @@ export async function ledgerCommand(options: LedgerCommandOptions): Promise<numb
       await catchUp(runner, settings, timeoutSeconds * 1000);
     }
 
-    const query = new LedgerQuery(db);
+    const query = new LedgerQuery(db, { rule: config.ladderRule, calendar: loadWorkingCalendar(config) });
     const scan = query.scan(at, filter);
     if (options.xlsx !== undefined) {
       const out = createWriteStream(options.xlsx);
-      const rows = await writeLedgerXlsx({ ...scan, filters: describe(options) }, out);
+      const rows = await writeLedgerXlsx({ ...scan, filters: describe(options), policy: config.ladderRule.thresholds }, out);
       await finished(out);
       process.stdout.write(`${ledgerTitle(scan.header)}: ${rows} rows written to ${options.xlsx}\n`);
     } else if (options.json) {

@@ -118,7 +118,11 @@ export type InboxAction =
   /** 销号 or 退回: the supervision office verifies a submitted completion. */
   | 'verify_completion'
   /** The supervision office grants or refuses a pending extension request (延期). */
-  | 'decide_extension';
+  | 'decide_extension'
+  /** 督办: the ladder escalated the open item (its 督办 step for the current deadline); the office supervises it. */
+  | 'supervise'
+  /** 通报批评: the ladder listed the open item for criticism (current deadline); the office issues the 通报. */
+  | 'criticise';
 
 export interface InboxEntry {
   item: Item;
@@ -128,6 +132,8 @@ export interface InboxEntry {
   overdue: boolean;
   /** Milliseconds from `at` to the deadline (negative when overdue); null without a deadline. */
   msToDeadline: number | null;
+  /** The 催办通知 of the latest urge (催办) for the current deadline, as the unit is to read it; null when not urged. */
+  notice: string | null;
 }
 
 export interface Page<T> {

@@ -7,6 +7,7 @@ import type { TaskAmended, TaskEvent, TaskRegistered, TaskShareEvent } from '@du
 import { SHARE_EVENT_PREFIX } from '@duban/domain/task';
 import type { BulkMode, BulkWriter, Projection, ProjectionTx, SqlValue } from '../runner/projection';
 import { issueItemKey, taskItemKey } from './item';
+import { currentLadderStep } from './item-ladder';
 import type { AmendableStatics } from './item-fold';
 import {
   amendedStatics,
@@ -66,6 +67,7 @@ CREATE TABLE IF NOT EXISTS items (
   submitted_at       TEXT,
   closed_at          TEXT,
   ladder             TEXT    NOT NULL,
+  ladder_step        TEXT,
   loop               TEXT    NOT NULL,
   last_event_type    TEXT    NOT NULL,
   last_position      INTEGER NOT NULL,
@@ -83,19 +85,24 @@ CREATE INDEX IF NOT EXISTS items_pending_extension ON items (due_ms) WHERE pendi
 -- Their WHERE clauses are the very terms ItemsQuery writes, so SQLite can tell they apply.
 CREATE INDEX IF NOT EXISTS items_unit_inbox ON items (unit_id, due_ms IS NULL, due_ms, key)
   WHERE status IN ('assigned', 'acknowledged', 'in_progress');
+-- The office's: to assign, to verify, extensions to decide, and open items the ladder escalated (督办) or listed (通报批评).
 CREATE INDEX IF NOT EXISTS items_office_inbox ON items (due_ms IS NULL, due_ms, key)
-  WHERE status IN ('registered', 'reported', 'submitted') OR pending_extension = 1;
+  WHERE status IN ('registered', 'reported', 'submitted') OR pending_extension = 1
+    OR (ladder_step IN ('escalation', 'listing') AND status IN ('assigned', 'acknowledged', 'in_progress'));
 `;
 
 // The handled types, how rows open and how loop events fold live in ./item-fold (shared with the ledger).
 
-/** Every column, in the order UPSERT binds them. `due_ms` is derived: the share's deadline, else the task's. */
+/**
+ * Every column, in the order UPSERT binds them. Derived on write: `due_ms` (the share's deadline, else the
+ * task's) and `ladder_step` (the highest ladder step taken for the current deadline: the office's inbox).
+ */
 const COLUMNS = [
   'key', 'kind', 'task_id', 'issue_id', 'doc_number', 'doc_title', 'item_path', 'title', 'category', 'urgency',
   'reporting_unit', 'park_id', 'supervising_office', 'unit_id', 'lead_units', 'cooperating_units', 'status',
   'task_status', 'deadline', 'deadline_ms', 'task_deadline', 'task_deadline_ms', 'due_ms', 'percent',
   'progress_reports', 'notes', 'rework_count', 'extension_count', 'reopen_count', 'pending_extension',
-  'requested_deadline', 'submitted_by_unit', 'submitted_at', 'closed_at', 'ladder', 'loop', 'last_event_type',
+  'requested_deadline', 'submitted_by_unit', 'submitted_at', 'closed_at', 'ladder', 'ladder_step', 'loop', 'last_event_type',
   'last_position', 'stream_version', 'updated_at', 'occurred_at',
 ] as const;
 type Column = (typeof COLUMNS)[number];
@@ -135,7 +142,8 @@ export class ItemsProjection implements Projection {
   readonly name = 'items';
   // 2: folds task.amended.v1 (read models built by 1 skipped it)
   // 3: the ladder's steps (task.share.reminded.v1 …) and the `ladder` column; loops folded with their effective times
-  readonly version = 3;
+  // 4: the `ladder_step` column; escalated and listed items in the office's inbox index
+  readonly version = 4;
   readonly schema = ITEMS_SCHEMA;
   readonly deferIndexesOnRebuild = true;
 
@@ -315,8 +323,8 @@ class ItemsWriter implements BulkWriter {
     this.shares.set(d.taskId, keys);
   }
 
-  private add(columns: Omit<Row, 'due_ms'>, loop: ClosureLoopState): void {
-    const entry: Entry = { row: { ...columns, due_ms: null }, loop };
+  private add(columns: Omit<Row, 'due_ms' | 'ladder_step'>, loop: ClosureLoopState): void {
+    const entry: Entry = { row: { ...columns, due_ms: null, ladder_step: null }, loop };
     this.rows.set(entry.row.key as string, entry);
     this.dirty.add(entry);
   }
@@ -355,5 +363,6 @@ class ItemsWriter implements BulkWriter {
 function toParams(entry: Entry): SqlValue[] {
   const row = Object.assign(entry.row, loopColumns(entry.loop));
   row.due_ms = row.deadline_ms ?? row.task_deadline_ms;
+  row.ladder_step = currentLadderStep(entry.loop.ladder?.taken ?? [], entry.loop.deadline);
   return COLUMNS.map((c) => row[c]);
 }

@@ -4,7 +4,7 @@ import type { IssueUrgency } from '@duban/domain/issue';
 import type { TaskStatus } from '@duban/domain/task';
 import type { InboxAction, InboxEntry, Item, ItemKind, LoopItemColumns, Page } from './item';
 import { loopItemFields } from './item';
-import { itemNextStep } from './item-ladder';
+import { currentUrgeNotice, itemNextStep } from './item-ladder';
 import type { WorkingCalendar } from '@duban/domain/calendar';
 import { officialCalendar } from '@duban/domain/calendar';
 import type { LadderRule } from '@duban/domain/ladder';
@@ -45,10 +45,10 @@ export interface InboxOptions {
   offset?: number;
 }
 
-export type SupervisorAction = Extract<InboxAction, 'assign' | 'verify_completion' | 'decide_extension'>;
+export type SupervisorAction = Extract<InboxAction, 'assign' | 'verify_completion' | 'decide_extension' | 'supervise' | 'criticise'>;
 
 export interface SupervisorInboxOptions extends InboxOptions {
-  /** Which kinds of work to include. Default: all three. */
+  /** Which kinds of work to include. Default: all five. */
   needs?: readonly SupervisorAction[];
 }
 
@@ -60,14 +60,31 @@ const UNIT_ACTIONS: Partial<Record<LoopStatus, readonly InboxAction[]>> = {
   in_progress: Object.freeze(['report_progress', 'submit_completion'] as const),
 };
 
-const SUPERVISOR_ACTIONS: readonly SupervisorAction[] = ['assign', 'verify_completion', 'decide_extension'];
+const SUPERVISOR_ACTIONS: readonly SupervisorAction[] = ['assign', 'verify_completion', 'decide_extension', 'supervise', 'criticise'];
 
-/** The statuses each supervisor action waits on (decide_extension: a pending request, whatever the status). */
+/**
+ * The statuses each supervisor action waits on (decide_extension: a pending request, whatever the status;
+ * supervise / criticise: the ladder's step, see LADDER_NEEDS).
+ */
 const SUPERVISOR_STATUSES: Record<SupervisorAction, readonly LoopStatus[]> = {
   assign: ['registered', 'reported'],
   verify_completion: ['submitted'],
   decide_extension: [],
+  supervise: [],
+  criticise: [],
 };
+
+/**
+ * The ladder's steps that put an item in the office's inbox, while the unit's clock runs (the item is
+ * assigned and not submitted): 督办 (escalation) → supervise, 通报批评 (listing) → criticise. The step is the
+ * highest taken for the current deadline (the `ladder_step` column): an extension or a reopening with a
+ * new date takes the item out; a submission moves it to verify_completion.
+ */
+const LADDER_NEEDS: ReadonlyArray<readonly [SupervisorAction, string]> = [
+  ['supervise', 'escalation'],
+  ['criticise', 'listing'],
+];
+const CLOCK_RUNS_IN: readonly LoopStatus[] = ['assigned', 'acknowledged', 'in_progress'];
 
 /**
  * The condition for a set of supervisor actions. For all of them it is exactly
@@ -79,6 +96,8 @@ function supervisorCondition(needs: readonly SupervisorAction[]): string {
   const terms: string[] = [];
   if (statuses.length > 0) terms.push(`status IN (${statuses.map((s) => `'${s}'`).join(', ')})`);
   if (needs.includes('decide_extension')) terms.push('pending_extension = 1');
+  const steps = LADDER_NEEDS.filter(([action]) => needs.includes(action)).map(([, step]) => `'${step}'`);
+  if (steps.length > 0) terms.push(`(ladder_step IN (${steps.join(', ')}) AND status IN (${CLOCK_RUNS_IN.map((s) => `'${s}'`).join(', ')}))`);
   return `(${terms.join(' OR ')})`;
 }
 
@@ -100,6 +119,7 @@ interface ItemRow extends LoopItemColumns<bigint> {
   last_position: bigint;
   stream_version: bigint;
   updated_at: string;
+  ladder_step: string | null;
 }
 
 /**
@@ -192,7 +212,8 @@ export class ItemsQuery {
   /**
    * What awaits the supervision office (督查室): registered shares and reported
    * issues to assign (交办), submitted completions to verify (销号/退回), and
-   * pending extension requests (延期) to grant or refuse. Soonest deadline first.
+   * pending extension requests (延期) to grant or refuse, open items the ladder escalated (督办: supervise)
+   * or listed for criticism (通报批评: criticise). Soonest deadline first.
    */
   supervisorInbox(at: string | Date, options: SupervisorInboxOptions = {}): Page<InboxEntry> {
     const atMs = instant('at', at);
@@ -211,6 +232,9 @@ export class ItemsQuery {
       if (needs.includes('assign') && (row.status === 'registered' || row.status === 'reported')) actions.push('assign');
       if (needs.includes('verify_completion') && row.status === 'submitted') actions.push('verify_completion');
       if (needs.includes('decide_extension') && row.pending_extension === 1n) actions.push('decide_extension');
+      if (CLOCK_RUNS_IN.includes(row.status)) {
+        for (const [action, step] of LADDER_NEEDS) if (needs.includes(action) && row.ladder_step === step) actions.push(action);
+      }
       return entry(row, sharedActions(actions), atMs, this.ladder);
     });
   }
@@ -279,7 +303,7 @@ export class ItemsQuery {
   }
 }
 
-/** One frozen array per combination of supervisor actions (at most seven). */
+/** One frozen array per combination of supervisor actions (a handful occur). */
 const SHARED_ACTIONS = new Map<string, readonly InboxAction[]>();
 function sharedActions(actions: InboxAction[]): readonly InboxAction[] {
   if (actions.length === 0) return NO_ACTIONS;
@@ -294,7 +318,9 @@ function sharedActions(actions: InboxAction[]): readonly InboxAction[] {
 
 function entry(row: ItemRow, needs: readonly InboxAction[], atMs: number, ladder: LadderContext): InboxEntry {
   const msToDeadline = row.deadline_ms === null ? null : Number(row.deadline_ms) - atMs;
-  return { item: toItem(row, ladder), needs, overdue: msToDeadline !== null && msToDeadline < 0, msToDeadline };
+  const item = toItem(row, ladder);
+  const notice = currentUrgeNotice(item.ladder.taken, item.deadline);
+  return { item, needs, overdue: msToDeadline !== null && msToDeadline < 0, msToDeadline, notice };
 }
 
 /** Rows of cached pages come back again and again: each is mapped once (the callers only read it). */

@@ -2,7 +2,8 @@ import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap, 
 import { Global, Inject, Logger, Module } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import type { AppConfig } from '@duban/config';
-import { APP_CONFIG } from '@duban/config';
+import { APP_CONFIG, loadWorkingCalendar } from '@duban/config';
+import type { WorkingCalendar } from '@duban/domain/calendar';
 import type { EventStore } from '@duban/eventstore';
 import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
 import { AuditProjection } from '../audit/audit.projection';
@@ -25,6 +26,8 @@ export const READ_MODEL_DB = Symbol('READ_MODEL_DB');
 /** The registered projections (Projection[]). */
 export const PROJECTIONS = Symbol('PROJECTIONS');
 export const PROJECTIONS_OPTIONS = Symbol('PROJECTIONS_OPTIONS');
+/** The working-day calendar of the queries' nextStep and the ledger's working days (DUBAN_CALENDAR_FILE or the shipped one). */
+export const READ_MODEL_CALENDAR = Symbol('READ_MODEL_CALENDAR');
 
 export interface ProjectionsModuleOptions {
   /** Read-model file; default `${dataDir}/read-models.db`. */
@@ -74,12 +77,18 @@ export function builtInProjections(): Projection[] {
         return runner;
       },
     },
+    { provide: READ_MODEL_CALENDAR, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadWorkingCalendar(config) },
+    // One ladder rule (DUBAN_LADDER_RULE) and one calendar per process: the items' and the ledger's nextStep, the ledger's colours.
     {
       provide: ItemsQuery,
-      inject: [READ_MODEL_DB, ProjectionRunner],
-      useFactory: (db: Database.Database) => new ItemsQuery(db),
+      inject: [READ_MODEL_DB, APP_CONFIG, READ_MODEL_CALENDAR, ProjectionRunner],
+      useFactory: (db: Database.Database, config: AppConfig, calendar: WorkingCalendar) => new ItemsQuery(db, { rule: config.ladderRule, calendar }),
     },
-    { provide: LedgerQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new LedgerQuery(db) },
+    {
+      provide: LedgerQuery,
+      inject: [READ_MODEL_DB, APP_CONFIG, READ_MODEL_CALENDAR, ProjectionRunner],
+      useFactory: (db: Database.Database, config: AppConfig, calendar: WorkingCalendar) => new LedgerQuery(db, { rule: config.ladderRule, calendar }),
+    },
     { provide: AuditQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new AuditQuery(db) },
     { provide: FiguresQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new FiguresQuery(db) },
     { provide: TargetsQuery, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Database.Database) => new TargetsQuery(db) },
