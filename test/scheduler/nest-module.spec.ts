@@ -40,7 +40,13 @@ describe('SchedulerModule', () => {
     const { app, scheduler } = await boot(redisUrl, queueName);
     try {
       expect(scheduler.kind).toBe('bullmq');
-      expect(await scheduler.health()).toEqual({ status: 'up' });
+      // the first connection may take longer than health()'s one-second ping on a loaded machine: up within 10 s
+      let health = await scheduler.health();
+      for (let i = 0; i < 20 && health.status !== 'up'; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        health = await scheduler.health();
+      }
+      expect(health).toEqual({ status: 'up' });
       await scheduler.arm([{ id: 'ladder-item-9-listing-1', dueAt: Date.now() + 3_600_000, payload: { item: '9' } }]);
       const web = express();
       expect(mountQueueDashboard(web, scheduler, adminOnly)).toBe(true);
