@@ -56,7 +56,11 @@ export interface BulletinDocument {
     /** 注： lines under the tables; the last is the anchor line. */
     readonly notes: readonly string[];
   };
-  /** What the bulletin was computed from: `<hash>@<position>` for duban verify --anchor, and the rule. */
-  readonly provenance: { readonly anchor: string; readonly position: string; readonly headHash: string; readonly rule: string };
+  /**
+   * What the bulletin was computed from: `<hash>@<position>` for duban verify
+   * --anchor, the scoring rule, and the template (the wording's version: a
+   * change of any sentence draftBulletin writes is a new template).
+   */
+  readonly provenance: { readonly anchor: string; readonly position: string; readonly headHash: string; readonly rule: string; readonly template: string };
   readonly chart: { readonly title: string; readonly groups: readonly ChartGroup[] };
 }

@@ -5,6 +5,13 @@ import type { BlackListing, BulletinEntry, BulletinInput, OverdueItem, OverdueSt
 import { periodKindOf, validateBulletinInput } from './validate';
 import type { BulletinPeriodKind } from './validate';
 
+/**
+ * The version of the wording below. The content hash covers every sentence,
+ * so rewording changes the hash of every bulletin: bump this (and keep the
+ * old wording reachable) rather than edit a published template in place.
+ */
+export const BULLETIN_TEMPLATE = 'duban-bulletin-v1';
+
 const DEFAULT_ADDRESSEES = '各开发区管委会，各区县（市）人民政府，市人民政府各部门：';
 
 /** What the review of each kind of period is called (the supervision cycle: 月考核、季督导、半年通报、年度评价). */
@@ -235,7 +242,7 @@ export function draftBulletin(input: BulletinInput): BulletinDocument {
         `3. 本通报数据依据事件日志第${input.position}条（头哈希${input.headHash}）生成，可用 duban verify --anchor ${anchor} 核验。`,
       ],
     },
-    provenance: { anchor, position: input.position, headHash: input.headHash, rule },
+    provenance: { anchor, position: input.position, headHash: input.headHash, rule, template: BULLETIN_TEMPLATE },
     chart: { title: `${phrase}重点工作督查考评得分排名`, groups: chartGroups(input) },
   };
 }

@@ -1,7 +1,7 @@
 // @duban/bulletin — the bulletin (通报) as a pure function of its input: draft, render (docx, HTML, Markdown, SVG chart), hash.
 export * from './model';
 export type { AnnexTable, BulletinDocument, ChartGroup, Paragraph, RowMark, Section } from './document';
-export { ANNEX_COLUMNS, citeItemPath, draftBulletin, draftRequirements } from './draft';
+export { ANNEX_COLUMNS, BULLETIN_TEMPLATE, citeItemPath, draftBulletin, draftRequirements } from './draft';
 export { BulletinInputError, periodKindOf, validateBulletinInput } from './validate';
 export type { BulletinPeriodKind } from './validate';
 export { bulletinContentHash, canonicalBulletin, documentContentHash, firstDifference } from './hash';
