@@ -11,5 +11,6 @@ export { renderMarkdown } from './render/markdown';
 export { renderHtml } from './render/html';
 export { CJK_FONT_FAMILY, renderRankingSvg } from './render/chart';
 export { FACES, GBT9704, renderDocx } from './render/docx';
+export { fromLeaderboard } from './from-leaderboard';
 export { renderBulletin } from './render-bulletin';
 export type { RenderedBulletin } from './render-bulletin';

@@ -33,11 +33,10 @@ export interface BulletinPeriod {
   readonly label: string;
 }
 
-/** The figures of one unit a bulletin prints (names as in libs/projections figures, docs/figures.md). */
+/** The figures of one unit a bulletin prints: those of a LeaderboardEntry (libs/projections figures, docs/figures.md). */
 export interface BulletinFigures {
   readonly due: number;
   readonly assessed: number;
-  readonly closed: number;
   readonly onTimeRate: number | null;
   readonly closureRate: number | null;
   readonly reworkRate: number | null;

@@ -40,7 +40,7 @@ function text(field: string, value: string | undefined): void {
 function entry(field: string, e: BulletinEntry): void {
   text(`${field}.unit.id`, e.unit?.id);
   text(`${field}.unit.name`, e.unit?.name);
-  for (const key of ['due', 'assessed', 'closed', 'overdue', 'overdueCarried', 'reopens'] as const) count(`${field}.${key}`, e[key]);
+  for (const key of ['due', 'assessed', 'overdue', 'overdueCarried', 'reopens'] as const) count(`${field}.${key}`, e[key]);
   for (const key of ['onTimeRate', 'closureRate', 'reworkRate', 'extensionRate', 'targetCompletion'] as const) rate(`${field}.${key}`, e[key]);
   if (e.score !== null && !(Number.isFinite(e.score) && e.score >= 0 && e.score <= 100)) throw new BulletinInputError(`${field}.score`, 'must be from 0 to 100, or null');
   if ((e.score === null) !== (e.rank === null)) throw new BulletinInputError(`${field}.rank`, 'must be null exactly when the score is');
