@@ -55,7 +55,7 @@ export function score(value: number | null): string {
   return (Math.round(value * 100) / 100).toFixed(2);
 }
 
-/** 一 … 十九, for headings （一）: more than 19 requirements would not be an official text. */
+/** 一 … 九十九, for the （一） leads. */
 export function chineseNumeral(n: number): string {
   const digits = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
   if (!Number.isInteger(n) || n < 1 || n > 99) throw new RangeError(`no numeral for ${n}`);
@@ -64,7 +64,7 @@ export function chineseNumeral(n: number): string {
   return `${tens === 1 ? '' : digits[tens]}十${digits[n % 10]}`;
 }
 
-/** Names joined the official way: 甲、乙和丙 is avoided in 通报; 甲、乙、丙. */
+/** Names joined with the enumeration comma: 甲、乙、丙. */
 export function enumerate(names: readonly string[]): string {
   return names.join('、');
 }
