@@ -17,6 +17,7 @@ import { ItemsController } from './items/items.controller';
 import { LedgerController } from './ledger/ledger.controller';
 import { ImportsModule } from './imports/imports.module';
 import { ParksModule } from './parks/parks.module';
+import { PeriodsModule } from './periods/periods.module';
 import { TasksController } from './tasks/tasks.controller';
 import { UnitsModule } from './units/units.module';
 
@@ -42,6 +43,7 @@ import { UnitsModule } from './units/units.module';
     UnitsModule,
     ApplicationModule,
     ParksModule,
+    PeriodsModule,
     ImportsModule,
     HealthModule,
     IdempotencyModule,

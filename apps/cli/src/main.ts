@@ -3,6 +3,7 @@ import { ConfigError } from '@duban/config';
 import { addImportCommand } from './commands/import.command';
 import { addHistoryCommand } from './commands/history.command';
 import { addLedgerCommand } from './commands/ledger.command';
+import { addPeriodCommand } from './commands/period.command';
 import { addRebuildCommand } from './commands/rebuild.command';
 import { tokenCommand } from './commands/token.command';
 import { verifyCommand } from './commands/verify.command';
@@ -48,6 +49,7 @@ export function buildCli(): Command {
   addLedgerCommand(program);
   addHistoryCommand(program);
   addRebuildCommand(program);
+  addPeriodCommand(program);
 
   return program;
 }

@@ -8,3 +8,4 @@ export * from './units';
 export * from './park';
 export * from './target';
 export * from './ladder';
+export * from './period';

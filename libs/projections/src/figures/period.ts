@@ -99,3 +99,55 @@ function label(kind: PeriodKind, year: number, index: number): string {
       return `${year}年度`;
   }
 }
+
+// ---------------------------------------------------------------- period ids (the streams' `period-<id>`)
+
+/**
+ * A period's id, as the periods API, the streams (`period-<id>`) and the
+ * bulletins name it: `2021-05` (month), `2021-Q2` (quarter), `2021-H1` (half
+ * year), `2021` (year).
+ */
+export function periodId(period: Period): string {
+  const info = periodInfo(period);
+  switch (info.kind) {
+    case 'month':
+      return `${info.year}-${String(info.index).padStart(2, '0')}`;
+    case 'quarter':
+      return `${info.year}-Q${info.index}`;
+    case 'half':
+      return `${info.year}-H${info.index}`;
+    case 'year':
+      return String(info.year);
+  }
+}
+
+const PERIOD_ID = /^(\d{4})(?:-(?:(\d{2})|Q(\d)|H(\d)))?$/;
+
+/** Parses `2021-05`, `2021-Q2`, `2021-H1` or `2021`; throws InvalidFiguresQueryError('period', …) naming the id. */
+export function parsePeriodId(id: string): Period {
+  const m = typeof id === 'string' ? PERIOD_ID.exec(id) : null;
+  const malformed = () =>
+    new InvalidFiguresQueryError('period', `${JSON.stringify(id)} is not a period id (write 2021-05 for a month, 2021-Q2 for a quarter, 2021-H1 for a half year, 2021 for a year)`);
+  if (!m) throw malformed();
+  const year = Number(m[1]);
+  const period: Period =
+    m[2] !== undefined
+      ? { kind: 'month', year, index: Number(m[2]) }
+      : m[3] !== undefined
+        ? { kind: 'quarter', year, index: Number(m[3]) }
+        : m[4] !== undefined
+          ? { kind: 'half', year, index: Number(m[4]) }
+          : { kind: 'year', year };
+  try {
+    periodInfo(period);
+  } catch (err) {
+    if (err instanceof InvalidFiguresQueryError) throw new InvalidFiguresQueryError('period', `${id}: ${err.message}`);
+    throw err;
+  }
+  return period;
+}
+
+/** The periods of one kind that lie in a year, in order. */
+export function periodsOfYear(kind: PeriodKind, year: number): Period[] {
+  return Array.from({ length: MAX_INDEX[kind] }, (_, i) => ({ kind, year, index: i + 1 }));
+}

@@ -1,0 +1,5 @@
+export { PeriodCommandHandler } from './handlers';
+export { ExecutePeriodCommand, periodStream } from './messages';
+export type { CloseOutcome, PeriodCloserOptions, PeriodStatus, PeriodSummary, PeriodView } from './period-closer';
+export { duePeriods, LogNotVerified, PERIOD_CLOSER_ACTOR, PeriodCloser, ProjectionsBehind } from './period-closer';
+export { PeriodsApplicationModule } from './periods-application.module';
