@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,6 +90,29 @@ describe('duban import (commit, command line), on the example documents', () => 
       lastPosition: null,
     });
     expect(await head()).toBe(24n);
+  }, 60_000);
+
+  it('imports nothing onto an altered log: every write is refused naming the first bad event', async () => {
+    expect(duban(['import', exampleFile('workPlan'), ...commit, '--json'], env).status).toBe(0);
+    const db = new Database(join(dir, 'duban.db'));
+    try {
+      db.prepare(`UPDATE events SET data = '{"forged":true}' WHERE position = 3`).run();
+    } finally {
+      db.close();
+    }
+    const count = () => {
+      const d = new Database(join(dir, 'duban.db'), { readonly: true });
+      try {
+        return (d.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+      } finally {
+        d.close();
+      }
+    };
+    const before = count();
+    const r = duban(['import', exampleFile('parentheses'), ...commit, '--json'], env);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/the event log failed verification at stream [^,]+, version \d+ \(global position 3\)/);
+    expect(count()).toBe(before);
   }, 60_000);
 
   it('prints the plan, then what it wrote; an amended copy shows the diff, written only with --accept-amendments', async () => {

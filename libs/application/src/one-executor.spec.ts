@@ -2,8 +2,8 @@
  * "Every write goes through the command bus and ONE executor": outside the
  * tests, a CommandExecutor is built in exactly two places — the api's
  * ApplicationModule (the provider every handler, the unit registry and the
- * import writer inject, with the write gate) and the CLI's `duban import` (its
- * own process). A module that builds its own would write past the write gate.
+ * import writer inject, with the write gate) and the CLI's cliExecutor (its own
+ * process, behind a walk of the chains). A module that builds its own would write past the write gate.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -19,12 +19,12 @@ function sources(dir: string): string[] {
 }
 
 describe('one CommandExecutor per process', () => {
-  it('is built only by ApplicationModule and the CLI import', () => {
+  it('is built only by ApplicationModule and the CLI\'s cliExecutor', () => {
     const builders = ['apps', 'libs']
       .flatMap((d) => sources(join(ROOT, d)))
       .filter((file) => /new CommandExecutor\(/.test(readFileSync(file, 'utf8')))
       .map((file) => relative(ROOT, file))
       .sort();
-    expect(builders).toEqual(['apps/cli/src/commands/import.command.ts', 'libs/application/src/nest/application.module.ts']);
+    expect(builders).toEqual(['apps/cli/src/cli-executor.ts', 'libs/application/src/nest/application.module.ts']);
   });
 });

@@ -35,6 +35,17 @@ export interface BrokenEvent {
   detail: string;
 }
 
+/** A verification failure as the api and the CLI name it (positions as strings: exact in JSON). */
+export function brokenEventOf(f: VerifyFailure): BrokenEvent {
+  return {
+    kind: f.kind,
+    stream: f.stream,
+    streamVersion: f.streamVersion.toString(),
+    globalPosition: f.globalPosition === null ? null : f.globalPosition.toString(),
+    detail: f.detail,
+  };
+}
+
 /** The event log failed verification: writes are refused until it is repaired (and the process restarted). */
 export class LogIntegrityBroken extends Error {
   constructor(readonly brokenEvent: BrokenEvent) {

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@duban/config';
 import { LogIntegrityBroken } from '@duban/application';
+import { brokenEventOf } from '@duban/application';
 import type { BrokenEvent, WriteGate } from '@duban/application';
 import type { EventStore, LogHead } from '@duban/eventstore';
 import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
@@ -116,13 +117,7 @@ export class IntegrityMonitor implements OnApplicationBootstrap, BeforeApplicati
       if (this.state === 'broken') return;
       if (!report.ok) {
         const f = report.failure!;
-        this.broken = {
-          kind: f.kind,
-          stream: f.stream,
-          streamVersion: f.streamVersion.toString(),
-          globalPosition: f.globalPosition === null ? null : f.globalPosition.toString(),
-          detail: f.detail,
-        };
+        this.broken = brokenEventOf(f);
         this.state = 'broken';
         if (this.timer) clearInterval(this.timer);
         this.logger.error(

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { eventStoreFile, loadConfig } from '@duban/config';
-import { CommandExecutor } from '@duban/application/command-executor';
+import { cliExecutor } from '../cli-executor';
 import type { Actor } from '@duban/domain/decider';
 import { FUTURE_TOLERANCE_MS, isIsoInstant } from '@duban/domain/decider';
 import type { EventStoreSettings } from '@duban/eventstore';
@@ -160,8 +160,8 @@ export async function importCommand(file: string, options: ImportCommandOptions,
 
     let preview: ImportPreview;
     let plan: ImportPlan;
-    // the command's one executor (no write gate: the CLI does not verify the chain; `duban verify` does)
-    const writer = executorWriter(new CommandExecutor(store), store, registry);
+    // the command's one executor, behind the chain check: nothing is imported onto an altered log
+    const writer = executorWriter(await cliExecutor(store), store, registry);
     let origins;
     try {
       preview = parsePolicyDocument(text, { ...parseOptions, registry });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { eventStoreFile, loadConfig } from '@duban/config';
-import { CommandExecutor } from '@duban/application/command-executor';
+import { cliExecutor } from '../cli-executor';
 import { PeriodCommandHandler } from '@duban/application/periods/handlers';
 import { ExecutePeriodCommand } from '@duban/application/periods/messages';
 import { PERIOD_CLOSER_ACTOR, PeriodCloser } from '@duban/application/periods/period-closer';
@@ -68,7 +68,7 @@ export async function periodCommand(action: 'close' | 'show', id: string, option
   try {
     runner.prepare();
     await runner.start();
-    const handler = new PeriodCommandHandler(new CommandExecutor(store)); // the CLI process's one executor
+    const handler = new PeriodCommandHandler(await cliExecutor(store)); // the CLI process's one executor, behind the chain check
     const closer = new PeriodCloser({
       store,
       send: (command, envelope) => handler.execute(new ExecutePeriodCommand(command, envelope)),
