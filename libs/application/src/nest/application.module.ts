@@ -1,23 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { readFileSync } from 'node:fs';
-import { APP_CONFIG, AppConfig } from '@duban/config';
-import { officialCalendar, WorkingCalendar } from '@duban/domain/calendar';
+import { APP_CONFIG, AppConfig, loadWorkingCalendar } from '@duban/config';
 import type { EventStore } from '@duban/eventstore';
 import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
 import { CommandExecutor } from '../command-executor';
 import { OPEN_WRITE_GATE, WRITE_GATE, WriteGate } from '../write-gate';
 import { GetHistoryHandler, GetIssueHandler, GetTaskHandler, IssueCommandHandler, TaskCommandHandler, WORKING_CALENDAR } from './handlers';
-
-/** The shipped official calendar, or the file named by DUBAN_CALENDAR_FILE (validated; a bad file stops the start). */
-export function workingCalendar(config: AppConfig): WorkingCalendar {
-  if (!config.calendarFile) return officialCalendar;
-  try {
-    return WorkingCalendar.fromData(JSON.parse(readFileSync(config.calendarFile, 'utf8')));
-  } catch (err) {
-    throw new Error(`DUBAN_CALENDAR_FILE=${config.calendarFile}: ${(err as Error).message}`);
-  }
-}
 
 /**
  * The CommandBus/QueryBus, the thin handlers of the write path and THE
@@ -26,11 +14,14 @@ export function workingCalendar(config: AppConfig): WorkingCalendar {
  * instance, so its write gate (WRITE_GATE, when the host provides one — the
  * api binds it to the IntegrityMonitor; open otherwise) covers every write.
  * The unit directory (UNIT_DIRECTORY) is provided by the host module.
+ * WORKING_CALENDAR: the shipped official calendar or DUBAN_CALENDAR_FILE's,
+ * read once here (loadWorkingCalendar, which loadConfig already checked); inject
+ * it wherever the process counts working days, so every count uses the same data.
  */
 @Module({
   imports: [CqrsModule.forRoot()],
   providers: [
-    { provide: WORKING_CALENDAR, inject: [APP_CONFIG], useFactory: workingCalendar },
+    { provide: WORKING_CALENDAR, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadWorkingCalendar(config) },
     {
       provide: CommandExecutor,
       inject: [EVENT_STORE, { token: WRITE_GATE, optional: true }],

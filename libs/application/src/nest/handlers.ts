@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler, IQueryHandler, QueryHandler } from '@n
 import type { EventStore } from '@duban/eventstore';
 import { EVENT_STORE } from '@duban/eventstore/nest/event-store.module';
 import type { WorkingCalendar } from '@duban/domain/calendar';
-import { defaultIssueDeadline, issueDecider, IssueCommand, IssueState, isIssueReported } from '@duban/domain/issue';
+import { countedIssueDeadline, issueDecider, IssueCommand, IssueState, isIssueReported } from '@duban/domain/issue';
 import { taskDecider, TaskCommand, TaskState } from '@duban/domain/task';
 import type { Decider, DomainEvent } from '@duban/domain/decider';
 import { CommandExecutor, CommandResult, fold, StreamNotFound } from '../command-executor';
@@ -41,11 +41,16 @@ export class IssueCommandHandler implements ICommandHandler<ExecuteIssueCommand>
   execute({ command: written, envelope, ifMatch }: ExecuteIssueCommand): Promise<CommandResult<IssueState>> {
     const command = resolveIssueUnits(this.units, written); // unit names → registry ids (422 UnknownUnits) before deciding
     const complete = (state: IssueState): IssueCommand => {
-      if (command.type !== 'AssignIssue' || command.data.deadline) return command as IssueCommand;
-      // 交办 without a deadline: the default for the issue's urgency, in working days
+      if (command.type !== 'AssignIssue') return command as IssueCommand;
+      // a deadline given is a date (an instant), not a count: nothing to recount
+      const { issueId, unitId, deadline: given } = command.data;
+      if (given) return { ...command, data: { issueId, unitId, deadline: given } };
+      // 交办 without a deadline: the default for the issue's urgency, in working days — across a
+      // year without the State Council notice too, counted provisionally and recorded so (recountable)
       const urgency = isIssueReported(state) ? state.urgency : 'normal';
-      const deadline = defaultIssueDeadline(urgency, command.at, (at, n) => this.calendar.addWorkingDays(at, n));
-      return { ...command, data: { ...command.data, deadline } } as IssueCommand;
+      const { deadline, ...count } = countedIssueDeadline(urgency, command.at, (at, n) => this.calendar.addWorkingDaysProvisional(at, n));
+      const lastOfficialYear = this.calendar.coveredYears[this.calendar.coveredYears.length - 1]!;
+      return { ...command, data: { issueId, unitId, deadline, deadlineCount: { ...count, lastOfficialYear } } };
     };
     return this.executor.execute(issueDecider, issueStream(command.data.issueId), complete, envelope, {
       creates: command.type === 'ReportIssue',

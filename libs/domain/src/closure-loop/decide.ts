@@ -13,7 +13,7 @@ import {
   OwnUnitVerification,
 } from './errors';
 import type { LoopFact } from './facts';
-import type { ClosureLoopState, EvidenceRef, LoopStatus, MetricValue } from './state';
+import type { ClosureLoopState, DeadlineCount, EvidenceRef, LoopStatus, MetricValue } from './state';
 import type { LoopCommand, LoopContext, LoopStepKind } from './steps';
 
 /** The state machine: from which statuses each step is allowed. */
@@ -71,7 +71,10 @@ export function decideLoop(
     case 'assign': {
       const unitId = requireText(name, 'unitId', step.unitId);
       const deadline = requireDeadline(name, 'deadline', step.deadline, at);
-      return [{ kind: 'assigned', data: { unitId, deadline, at } }];
+      if (step.deadlineCount === undefined) return [{ kind: 'assigned', data: { unitId, deadline, at } }];
+      const deadlineCount = checkedDeadlineCount(name, step.deadlineCount, at);
+      const provisional = deadlineCount.provisionalYears.length > 0 ? { provisional: true as const } : {};
+      return [{ kind: 'assigned', data: { unitId, deadline, at, deadlineCount, ...provisional } }];
     }
     case 'acknowledge':
       return [{ kind: 'acknowledged', data: {} }];
@@ -169,6 +172,22 @@ function authorize(command: LoopCommand, state: ClosureLoopState, context: LoopC
     default:
       assertNever(who, 'step actor');
   }
+}
+
+/** A count of working days from the assignment itself, its provisional years after its last official year. */
+export function checkedDeadlineCount(command: string, count: DeadlineCount, at: string): DeadlineCount {
+  if (!count || typeof count !== 'object') throw new InvalidCommandData(command, 'deadlineCount', 'must be { from, workingDays, provisionalYears, lastOfficialYear }');
+  const from = requireInstant(command, 'deadlineCount.from', count.from);
+  if (compareInstants(from, at) !== 0) throw new InvalidCommandData(command, 'deadlineCount.from', `must be the assignment's time ${at}`);
+  if (!Number.isSafeInteger(count.workingDays) || count.workingDays < 0) {
+    throw new InvalidCommandData(command, 'deadlineCount.workingDays', 'must be a whole number ≥ 0');
+  }
+  if (!Number.isSafeInteger(count.lastOfficialYear)) throw new InvalidCommandData(command, 'deadlineCount.lastOfficialYear', 'must be a year');
+  const years = count.provisionalYears;
+  if (!Array.isArray(years) || !years.every((y) => Number.isSafeInteger(y) && y > count.lastOfficialYear)) {
+    throw new InvalidCommandData(command, 'deadlineCount.provisionalYears', `must list years after ${count.lastOfficialYear}`);
+  }
+  return { from, workingDays: count.workingDays, provisionalYears: [...years].sort((a, b) => a - b), lastOfficialYear: count.lastOfficialYear };
 }
 
 function refuseOwnSubmission(command: string, state: ClosureLoopState, actorUnitId: string): void {

@@ -19,7 +19,14 @@ export function evolveLoop<S extends ClosureLoopState>(state: S, fact: LoopFact,
 }
 
 function isLadderFact(fact: LoopFact): boolean {
-  return fact.kind === 'reminded' || fact.kind === 'urged' || fact.kind === 'escalated' || fact.kind === 'listed_for_criticism';
+  // (a deadline's recount is the system's too: it answers the calendar, not a person)
+  return (
+    fact.kind === 'reminded' ||
+    fact.kind === 'urged' ||
+    fact.kind === 'escalated' ||
+    fact.kind === 'listed_for_criticism' ||
+    fact.kind === 'deadline_recounted'
+  );
 }
 
 function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact, act: ActStamp | null): S {
@@ -31,6 +38,7 @@ function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact, act: A
         unitId: fact.data.unitId,
         deadline: fact.data.deadline,
         deadlineHistory: [...state.deadlineHistory, { deadline: fact.data.deadline, at: fact.data.at, cause: 'assigned' }],
+        deadlineCount: fact.data.deadlineCount ? { ...fact.data.deadlineCount, provisional: fact.data.deadlineCount.provisionalYears.length > 0 } : null,
       };
     case 'acknowledged':
       return { ...state, status: 'acknowledged' };
@@ -67,9 +75,10 @@ function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact, act: A
         closedAt: null,
         reopenCount: state.reopenCount + 1,
         ladder: restartClock(state.ladder, at),
+        // a date given on reopening replaces the counted deadline: nothing left to recount
         ...(deadline === undefined
           ? {}
-          : { deadline, deadlineHistory: [...state.deadlineHistory, { deadline, at, cause: 'reopened' as const }] }),
+          : { deadline, deadlineHistory: [...state.deadlineHistory, { deadline, at, cause: 'reopened' as const }], deadlineCount: null }),
       };
     }
     case 'extension_requested':
@@ -82,6 +91,7 @@ function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact, act: A
         ...state,
         deadline: fact.data.deadline,
         deadlineHistory: [...state.deadlineHistory, { deadline: fact.data.deadline, at: fact.data.at, cause: 'extension' }],
+        deadlineCount: null, // the extension's date replaces the counted deadline
         pendingExtension: null,
         extensionCount: state.extensionCount + 1,
       };
@@ -94,6 +104,23 @@ function evolveFact<S extends ClosureLoopState>(state: S, fact: LoopFact, act: A
       const { step, rule, deadline, dueAt } = fact.data;
       const notice = fact.kind === 'urged' ? { notice: fact.data.notice } : {};
       return { ...state, ladder: rememberStep(state.ladder, { step, rule, deadline, dueAt, at: act?.at ?? dueAt, ...notice }) };
+    }
+    case 'deadline_recounted': {
+      const d = fact.data;
+      const count = {
+        from: d.from,
+        workingDays: d.workingDays,
+        provisionalYears: d.provisionalYears,
+        lastOfficialYear: d.lastOfficialYear,
+        provisional: d.provisionalYears.length > 0,
+      };
+      // The history records a change of value only; an unmoved recount still drops the provisional flag (the count).
+      return {
+        ...state,
+        deadline: d.deadline,
+        deadlineCount: count,
+        ...(d.moved ? { deadlineHistory: [...state.deadlineHistory, { deadline: d.deadline, at: d.at, cause: 'recounted' as const }] } : {}),
+      };
     }
     default:
       return assertNever(fact, 'loop fact');

@@ -1,5 +1,46 @@
 import type { LadderStepFactData, UrgeFactData } from '../ladder/facts';
-import type { EvidenceRef, MetricValue } from './state';
+import type { ReclassifiedDay } from '../calendar/recount-deadline';
+import type { DeadlineCount, EvidenceRef, MetricValue } from './state';
+
+/**
+ * The `assigned` fact. `deadlineCount`: present when the system counted the
+ * deadline in working days (an issue's default deadline); `provisional: true`
+ * when that count crossed a provisional calendar year (no State Council notice
+ * yet), so the deadline may be recounted (`deadline_recounted`).
+ */
+export interface AssignedFactData {
+  readonly unitId: string;
+  readonly deadline: string;
+  readonly at: string;
+  readonly deadlineCount?: DeadlineCount;
+  readonly provisional?: true;
+}
+
+/**
+ * The recount of a deadline counted in working days once the official
+ * calendar replaced provisional years it crossed (recountDeadline's answer,
+ * recorded: the old deadline is never silently rewritten). `deadline` becomes
+ * the current deadline; `provisional: true` when years it crosses are still
+ * provisional.
+ */
+export interface DeadlineRecountedFactData {
+  readonly previousDeadline: string;
+  readonly deadline: string;
+  readonly moved: boolean;
+  readonly from: string;
+  readonly workingDays: number;
+  /** The years the count had as provisional that are official now. */
+  readonly nowOfficialYears: readonly number[];
+  /** The years the new count still takes as provisional. */
+  readonly provisionalYears: readonly number[];
+  /** The days inside the span whose working status the notice changed (why it moved). */
+  readonly reclassifiedDays: readonly ReclassifiedDay[];
+  /** The calendar's last official year at the recount. */
+  readonly lastOfficialYear: number;
+  /** The recount's effective time. */
+  readonly at: string;
+  readonly provisional?: true;
+}
 
 /**
  * What the loop decided, before an aggregate names it. A task share publishes
@@ -7,7 +48,7 @@ import type { EvidenceRef, MetricValue } from './state';
  * the payload is the same (plus the aggregate's key: taskId+unitId / issueId).
  */
 export type LoopFact =
-  | { readonly kind: 'assigned'; readonly data: { readonly unitId: string; readonly deadline: string; readonly at: string } }
+  | { readonly kind: 'assigned'; readonly data: AssignedFactData }
   | { readonly kind: 'acknowledged'; readonly data: Record<never, never> }
   | {
       readonly kind: 'progress_reported';
@@ -38,7 +79,9 @@ export type LoopFact =
   | { readonly kind: 'reminded'; readonly data: LadderStepFactData }
   | { readonly kind: 'urged'; readonly data: UrgeFactData }
   | { readonly kind: 'escalated'; readonly data: LadderStepFactData }
-  | { readonly kind: 'listed_for_criticism'; readonly data: LadderStepFactData };
+  | { readonly kind: 'listed_for_criticism'; readonly data: LadderStepFactData }
+  // The calendar (an issue's deadline counted in working days; the system's, like the ladder):
+  | { readonly kind: 'deadline_recounted'; readonly data: DeadlineRecountedFactData };
 
 export type LoopFactKind = LoopFact['kind'];
 

@@ -2,6 +2,8 @@ export type {
   ClosureLoopState,
   DeadlineCause,
   DeadlineChange,
+  CountedDeadline,
+  DeadlineCount,
   EvidenceRef,
   LoopStatus,
   MetricValue,
@@ -11,10 +13,10 @@ export type {
 } from './state';
 export { PENDING_STATUSES, initialLoopState } from './state';
 export type { LoopCommand, LoopContext, LoopStep, LoopStepKind } from './steps';
-export type { LoopEvent, LoopFact, LoopFactData, LoopFactKind } from './facts';
+export type { AssignedFactData, DeadlineRecountedFactData, LoopEvent, LoopFact, LoopFactData, LoopFactKind } from './facts';
 export { fromLoopEvent, toLoopEvent } from './facts';
 export type { LoopStepActor } from './decide';
-export { ALLOWED_FROM, STEP_ACTOR, decideLoop } from './decide';
+export { ALLOWED_FROM, STEP_ACTOR, checkedDeadlineCount, decideLoop } from './decide';
 export { evolveLoop } from './evolve';
 export {
   EvidenceRequired,
@@ -26,3 +28,5 @@ export {
   NotANoteAuthor,
   OwnUnitVerification,
 } from './errors';
+export type { DeadlineRecountCommandData } from './recount';
+export { decideDeadlineRecount, dueDeadlineRecount, RECOUNT_IN, recountCommandId } from './recount';

@@ -23,8 +23,27 @@ export type LoopStatus = PendingStatus | 'assigned' | 'acknowledged' | 'in_progr
 
 export const PENDING_STATUSES: readonly LoopStatus[] = ['registered', 'reported'];
 
-/** Why the deadline took its value. */
-export type DeadlineCause = 'assigned' | 'extension' | 'reopened';
+/** A deadline count as the state keeps it: `provisional` when it used a provisional year (the deadline's flag). */
+export type CountedDeadline = DeadlineCount & { readonly provisional: boolean };
+
+/** Why the deadline took its value ('recounted': the official calendar replaced a provisional year it was counted across). */
+export type DeadlineCause = 'assigned' | 'extension' | 'reopened' | 'recounted';
+
+/**
+ * How a deadline counted in working days was counted (an issue's default
+ * deadline: its urgency's days after 交办), so that it can be recounted when
+ * the State Council notice of a provisional year it crossed arrives
+ * (recountDeadline in @duban/domain/calendar; decideDeadlineRecount).
+ */
+export interface DeadlineCount {
+  /** The instant counted from: the assignment's effective time. */
+  readonly from: string;
+  readonly workingDays: number;
+  /** The provisional years the count used (empty: official data only). */
+  readonly provisionalYears: readonly number[];
+  /** The calendar's last official year at the count: `calendar.officialThrough(it)` rebuilds the calendar counted with. */
+  readonly lastOfficialYear: number;
+}
 
 export interface DeadlineChange {
   readonly deadline: string;
@@ -68,6 +87,13 @@ export interface ClosureLoopState {
   readonly deadline: string | null;
   /** Every value the deadline took, oldest first. */
   readonly deadlineHistory: readonly DeadlineChange[];
+  /**
+   * How the current deadline was counted, when the system counted it in
+   * working days; null when it was given as a date (a task's, an extension's,
+   * a reopening's) or before assignment. Absent in states stored before it
+   * existed: read it as null.
+   */
+  readonly deadlineCount?: CountedDeadline | null;
   /** Latest reported percentage, null before the first report. */
   readonly percent: number | null;
   readonly progressReports: number;
@@ -103,6 +129,7 @@ export function initialLoopState(status: PendingStatus, unitId: string | null = 
     unitId,
     deadline: null,
     deadlineHistory: [],
+    deadlineCount: null,
     percent: null,
     progressReports: 0,
     notes: 0,

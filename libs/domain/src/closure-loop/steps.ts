@@ -1,6 +1,6 @@
 import type { ActStamp } from '../decider/effective-time';
 import type { Actor } from '../decider/decider';
-import type { EvidenceRef, MetricValue } from './state';
+import type { DeadlineCount, EvidenceRef, MetricValue } from './state';
 
 /**
  * One step of the loop, as asked by an aggregate's command (AssignShare,
@@ -8,7 +8,8 @@ import type { EvidenceRef, MetricValue } from './state';
  * the loop decides, and answers with LoopFacts the aggregate names.
  */
 export type LoopStep =
-  | { readonly kind: 'assign'; readonly unitId: string; readonly deadline: string }
+  /** `deadlineCount`: when the system counted the deadline in working days from the assignment (see DeadlineCount). */
+  | { readonly kind: 'assign'; readonly unitId: string; readonly deadline: string; readonly deadlineCount?: DeadlineCount }
   | { readonly kind: 'acknowledge' }
   | {
       readonly kind: 'report_progress';

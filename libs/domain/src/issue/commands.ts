@@ -1,5 +1,6 @@
 import type { Command } from '../decider/decider';
-import type { EvidenceRef, MetricValue } from '../closure-loop/state';
+import type { DeadlineRecountCommandData } from '../closure-loop/recount';
+import type { DeadlineCount, EvidenceRef, MetricValue } from '../closure-loop/state';
 import type { LadderStepCommandData } from '../ladder/decide';
 
 /** 紧急 / 一般 / 复杂: drives the default deadline (see defaultIssueDeadline). */
@@ -27,8 +28,16 @@ interface IssueRef {
   readonly issueId: string;
 }
 
-/** 交办 (supervisor): the responsible unit and the deadline (see defaultIssueDeadline for a default). */
-export type AssignIssue = Command<'AssignIssue', IssueRef & { readonly unitId: string; readonly deadline: string }>;
+/**
+ * 交办 (supervisor): the responsible unit and the deadline (see
+ * countedIssueDeadline for a default). `deadlineCount`: set by the write path
+ * when it counted the default deadline in working days (never taken from a
+ * client), so the deadline is flagged when provisional and can be recounted.
+ */
+export type AssignIssue = Command<
+  'AssignIssue',
+  IssueRef & { readonly unitId: string; readonly deadline: string; readonly deadlineCount?: DeadlineCount }
+>;
 export type AcknowledgeIssue = Command<'AcknowledgeIssue', IssueRef>;
 export type ReportIssueProgress = Command<
   'ReportIssueProgress',
@@ -59,6 +68,14 @@ export type RefuseIssueExtension = Command<'RefuseIssueExtension', IssueRef & { 
  */
 export type RecordIssueLadderStep = Command<'RecordIssueLadderStep', IssueRef & LadderStepCommandData>;
 
+/**
+ * Records the recount of the issue's deadline counted in working days, once
+ * the official calendar replaced a provisional year it crossed (the system
+ * only: actor role 'system'; see dueIssueDeadlineRecount). A stale recount
+ * produces no event.
+ */
+export type RecountIssueDeadline = Command<'RecountIssueDeadline', IssueRef & DeadlineRecountCommandData>;
+
 export type IssueLoopCommand =
   | AssignIssue
   | AcknowledgeIssue
@@ -70,6 +87,7 @@ export type IssueLoopCommand =
   | RequestIssueExtension
   | GrantIssueExtension
   | RefuseIssueExtension
-  | RecordIssueLadderStep;
+  | RecordIssueLadderStep
+  | RecountIssueDeadline;
 
 export type IssueCommand = ReportIssue | IssueLoopCommand;

@@ -6,11 +6,12 @@ import { IllegalTransition, InvalidCommandData } from '../decider/errors';
 import { checkEnvelope, requireOwnUnit, requireRole, requireText } from '../decider/guards';
 import { decideLoop } from '../closure-loop/decide';
 import { decideLadderStep } from '../ladder/decide';
+import { decideDeadlineRecount } from '../closure-loop/recount';
 import { evolveLoop } from '../closure-loop/evolve';
 import { fromLoopEvent, toLoopEvent } from '../closure-loop/facts';
 import { initialLoopState } from '../closure-loop/state';
 import type { LoopStep } from '../closure-loop/steps';
-import type { IssueCommand, IssueLoopCommand, RecordIssueLadderStep, ReportIssue } from './commands';
+import type { IssueCommand, IssueLoopCommand, RecordIssueLadderStep, RecountIssueDeadline, ReportIssue } from './commands';
 import { ISSUE_URGENCIES } from './commands';
 import type { IssueEvent, IssueLoopEvent, IssueReported } from './events';
 import { ISSUE_EVENT_PREFIX } from './events';
@@ -25,7 +26,12 @@ export function decideIssue(command: IssueCommand, state: IssueState): IssueEven
     case 'ReportIssue':
       return report(command, state);
     case 'AssignIssue':
-      return decideIssueLoop(command, state, { kind: 'assign', unitId: command.data.unitId, deadline: command.data.deadline });
+      return decideIssueLoop(command, state, {
+        kind: 'assign',
+        unitId: command.data.unitId,
+        deadline: command.data.deadline,
+        ...(command.data.deadlineCount === undefined ? {} : { deadlineCount: command.data.deadlineCount }),
+      });
     case 'AcknowledgeIssue':
       return decideIssueLoop(command, state, { kind: 'acknowledge' });
     case 'ReportIssueProgress': {
@@ -56,6 +62,8 @@ export function decideIssue(command: IssueCommand, state: IssueState): IssueEven
       return decideIssueLoop(command, state, { kind: 'refuse_extension', reason: command.data.reason });
     case 'RecordIssueLadderStep':
       return recordLadderStep(command, state);
+    case 'RecountIssueDeadline':
+      return recountDeadline(command, state);
     default:
       return assertNever(command, 'issue command');
   }
@@ -78,7 +86,8 @@ export function evolveIssue(state: IssueState, event: IssueEvent, at?: string): 
     case 'issue.reminded.v1':
     case 'issue.urged.v1':
     case 'issue.escalated.v1':
-    case 'issue.listed_for_criticism.v1': {
+    case 'issue.listed_for_criticism.v1':
+    case 'issue.deadline_recounted.v1': {
       if (!isReported(state)) throw new Error(`${event.type} before issue.reported.v1`);
       return evolveLoop(state, fromLoopEvent(ISSUE_EVENT_PREFIX, event), actOf(event.type, at));
     }
@@ -133,6 +142,16 @@ function recordLadderStep(command: RecordIssueLadderStep, state: IssueState): Is
     title: state.title,
     unitId,
   }));
+  return facts.map((fact): IssueLoopEvent => toLoopEvent(ISSUE_EVENT_PREFIX, { issueId: state.issueId }, fact) as IssueLoopEvent);
+}
+
+/** The recount of a deadline counted in working days: the loop decides (no events when stale). */
+function recountDeadline(command: RecountIssueDeadline, state: IssueState): IssueEvent[] {
+  const name = command.type;
+  if (!isReported(state)) throw new IllegalTransition(name, state.status);
+  const { issueId, ...data } = command.data;
+  if (issueId !== state.issueId) throw new InvalidCommandData(name, 'issueId', `does not match the issue ${state.issueId}`);
+  const facts = decideDeadlineRecount(name, command.at, command.actor, data, state);
   return facts.map((fact): IssueLoopEvent => toLoopEvent(ISSUE_EVENT_PREFIX, { issueId: state.issueId }, fact) as IssueLoopEvent);
 }
 

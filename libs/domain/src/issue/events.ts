@@ -28,7 +28,10 @@ export type IssueLoopFactKind = Exclude<LoopFactKind, 'note_added'>;
  * The closure-loop events of an issue, named `issue.<fact>.v1`: assigned,
  * acknowledged, progress_reported, completion_submitted, completion_approved,
  * completion_rejected, reopened, extension_requested, extension_granted,
- * extension_refused. Data = { issueId } + the loop fact's data.
+ * extension_refused; the ladder's reminded, urged, escalated,
+ * listed_for_criticism; and deadline_recounted (the calendar's: the deadline
+ * counted in working days across a provisional year, recounted on the official
+ * data). Data = { issueId } + the loop fact's data.
  */
 export type IssueLoopEvent = LoopEvent<typeof ISSUE_EVENT_PREFIX, IssueKey, IssueLoopFactKind>;
 

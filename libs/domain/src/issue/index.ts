@@ -23,3 +23,5 @@ export { isReported as isIssueReported } from './state';
 export type { AddWorkingDays, AddWorkingDaysProvisional, IssueDeadlinePolicy } from './deadline-policy';
 export { countedIssueDeadline, DEFAULT_ISSUE_DEADLINE_POLICY, defaultIssueDeadline } from './deadline-policy';
 export { decideIssue, evolveIssue, initialIssueState, issueDecider } from './decider';
+export type { RecountIssueDeadline } from './commands';
+export { dueIssueDeadlineRecount } from './recount';

@@ -27,6 +27,8 @@ export interface LadderStepCommandData {
   readonly dueAt: string;
   /** The urge's: working days overdue at the command's `at` (0 at the deadline itself). */
   readonly workingDaysOverdue?: number;
+  /** The step was counted across a provisional calendar year (DueLadderStep.provisional): its event carries the flag. */
+  readonly provisional?: boolean;
 }
 
 /**
@@ -67,7 +69,8 @@ export function decideLadderStep(
   if (stale) return [];
   requireNotBefore(command, at, loop.lastAct);
 
-  const base = { step, rule: { id: rule.id, version: rule.version }, deadline, dueAt };
+  if (data.provisional !== undefined && typeof data.provisional !== 'boolean') throw new InvalidCommandData(command, 'provisional', 'must be true or false');
+  const base = { step, rule: { id: rule.id, version: rule.version }, deadline, dueAt, ...(data.provisional ? { provisional: true as const } : {}) };
   if (step === 'urge') {
     return [{ kind: 'urged', data: { ...base, workingDaysOverdue: overdue, notice: urgeNoticeText(subject(loop.unitId), deadline, overdue) } }];
   }

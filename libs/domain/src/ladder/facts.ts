@@ -16,6 +16,8 @@ export interface LadderStepFactData {
   readonly rule: LadderRuleRef;
   readonly deadline: string;
   readonly dueAt: string;
+  /** Counted across a provisional calendar year (no State Council notice yet): the step's day may move with the notice. */
+  readonly provisional?: true;
 }
 
 /** The urge also carries the 催办通知 the unit's inbox shows. */

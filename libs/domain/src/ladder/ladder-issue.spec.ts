@@ -78,4 +78,29 @@ describe('the ladder on an issue', () => {
     ];
     given(extended).when(fromDue(urge)).thenNothingHappens();
   });
+
+  it('an issue due in provisional 2027: the steps are recorded, each one counted across 2027 flagged provisional on its event', () => {
+    const deadline = '2027-02-04T23:59:59+08:00';
+    const events: Stamped<IssueEvent>[] = [
+      stamped('2027-01-20T10:00:00+08:00', { ...OPEN[0].event }),
+      stamped('2027-01-21T09:00:00+08:00', { type: 'issue.assigned.v1', data: { ...ref, unitId: RESOURCES, deadline, at: '2027-01-21T09:00:00+08:00' } }),
+    ];
+    const due = dueLadderSteps(ladderStateOf(fold(events)), DUBAN_LADDER_V1, officialCalendar, '2027-02-17T09:00:00+08:00');
+    expect(due.map((d) => [d.step, d.dueAt, d.workingDaysOverdue, d.provisional ?? false])).toEqual([
+      ['reminder', '2027-02-01T09:00:00+08:00', 0, true],
+      ['urge', deadline, 0, false],
+      ['escalation', '2027-02-17T09:00:00+08:00', 5, true],
+    ]);
+    const produced = due.map((d) => {
+      const [event] = issueDecider.decide(fromDue(d), fold(events));
+      events.push(stamped(d.at, event));
+      return event;
+    });
+    expect(produced.map((e) => [e.type, (e.data as { provisional?: true }).provisional ?? false])).toEqual([
+      ['issue.reminded.v1', true],
+      ['issue.urged.v1', false],
+      ['issue.escalated.v1', true],
+    ]);
+    expect(produced[2].data).toEqual({ ...ref, step: 'escalation', rule: RULE, deadline, dueAt: '2027-02-17T09:00:00+08:00', provisional: true });
+  });
 });

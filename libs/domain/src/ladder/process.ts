@@ -59,11 +59,14 @@ export interface DueLadderStep {
   readonly at: string;
   /** Working days from the deadline's date to `at` (0 when not overdue): the urge's notice names it. */
   readonly workingDaysOverdue: number;
+  /** Its due day or its days overdue were counted across a provisional calendar year (see ladderSchedule). */
+  readonly provisional?: true;
 }
 
 export interface NextLadderStep {
   readonly step: LadderStepName;
   readonly dueAt: string;
+  readonly provisional?: true;
 }
 
 /**
@@ -82,7 +85,7 @@ export function remainingSteps(state: LadderItemState, rule: LadderRule, calenda
   const deadline = state.deadline;
   return ladderSchedule(rule, calendar, deadline, state.clockStops, state.deadlineSetAt ?? undefined)
     .filter((s) => !stepTaken(state.taken, s.step, deadline))
-    .map((s) => ({ step: s.step, dueAt: s.dueAt }));
+    .map((s) => ({ step: s.step, dueAt: s.dueAt, ...(s.provisional ? { provisional: true as const } : {}) }));
 }
 
 /** The next step and when it falls due; null when none is ahead (closed, awaiting verification, not assigned, ladder done). */
@@ -105,8 +108,17 @@ export function dueLadderSteps(state: LadderItemState, rule: LadderRule, calenda
     .map((s) => {
       const atMs = Math.max(Date.parse(s.dueAt), floor);
       const at = atMs === Date.parse(s.dueAt) ? s.dueAt : toShanghaiIso(new Date(atMs));
-      const overdue = atMs > Date.parse(deadline) ? Math.max(0, calendar.workingDaysBetween(deadline, new Date(atMs))) : 0;
-      return { step: s.step, rule: ruleRef(rule), deadline, dueAt: s.dueAt, at, workingDaysOverdue: overdue };
+      const overdue = atMs > Date.parse(deadline) ? calendar.workingDaysBetweenProvisional(deadline, new Date(atMs)) : null;
+      const provisional = s.provisional === true || overdue?.provisional === true;
+      return {
+        step: s.step,
+        rule: ruleRef(rule),
+        deadline,
+        dueAt: s.dueAt,
+        at,
+        workingDaysOverdue: overdue === null ? 0 : Math.max(0, overdue.days),
+        ...(provisional ? { provisional: true as const } : {}),
+      };
     });
 }
 

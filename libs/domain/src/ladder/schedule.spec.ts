@@ -39,6 +39,27 @@ describe('ladderSchedule (duban-ladder-v1, the official calendar)', () => {
     expect(schedule.map((s) => s.step)).toEqual(['reminder', 'urge', 'escalation', 'listing']);
   });
 
+  it('across 2027 (no State Council notice yet): the provisional days, each counted step flagged, never refused', () => {
+    const schedule = ladderSchedule(DUBAN_LADDER_V1, calendar, '2026-12-29T23:59:59+08:00');
+    expect(schedule.map(({ step, dueAt, provisional }) => [step, dueAt, provisional ?? false])).toEqual([
+      ['reminder', '2026-12-24T09:00:00+08:00', false], // Fri 25, Mon 28, Tue 29 left: all in official 2026
+      ['urge', '2026-12-29T23:59:59+08:00', false],
+      ['escalation', '2027-01-06T09:00:00+08:00', true], // 30, 31, (元旦 2027-01-01 provisional), Jan 4, 5, 6
+      ['listing', '2027-01-13T09:00:00+08:00', true], // 7, 8, 11, 12, 13
+    ]);
+    // provisional 2027's 春节: 02-05 (除夕) to 02-08, 补假 02-09 and 02-10
+    expect(ladderSchedule(DUBAN_LADDER_V1, calendar, '2027-02-04T23:59:59+08:00').map(({ step, dueAt, provisional }) => [step, dueAt, provisional ?? false])).toEqual([
+      ['reminder', '2027-02-01T09:00:00+08:00', true],
+      ['urge', '2027-02-04T23:59:59+08:00', false],
+      ['escalation', '2027-02-17T09:00:00+08:00', true], // 11, 12, 15, 16, 17
+      ['listing', '2027-02-24T09:00:00+08:00', true],
+    ]);
+    for (const { step, dueAt } of ladderSchedule(DUBAN_LADDER_V1, calendar, '2027-02-04T23:59:59+08:00')) {
+      if (step === 'escalation') expect(calendar.workingDaysBetweenProvisional('2027-02-04T23:59:59+08:00', dueAt).days).toBe(5);
+      if (step === 'listing') expect(calendar.workingDaysBetweenProvisional('2027-02-04T23:59:59+08:00', dueAt).days).toBe(10);
+    }
+  });
+
   it('the thresholds agree with the ledger count on every deadline day of 2021', () => {
     for (let day = 0; day < 350; day += 1) {
       const deadline = new Date(Date.UTC(2021, 0, 4, 10) + day * 86_400_000); // 18:00 Beijing time

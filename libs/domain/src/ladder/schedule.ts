@@ -12,6 +12,10 @@
  * - escalation (督办) / listing (通报批评): at the rule's time of day on the
  *   `escalateAt`-th / `blackAt`-th working day after the deadline's date — the
  *   day the ledger turns 督办 red / black.
+ *
+ * Across a year without the State Council notice the days are the calendar's
+ * provisional ones (describe: weekends and statutory holidays, no 调休): such a
+ * step is flagged `provisional` (and carries it onto its event), never refused.
  */
 import { fromEpochDay, localDateOf, startOfLocalDay, toEpochDay, toShanghaiIso } from '../calendar/local-date';
 import type { WorkingCalendar } from '../calendar/working-calendar';
@@ -24,6 +28,8 @@ export interface ScheduledStep {
   readonly dueAt: string;
   /** When it would fall due by the calendar alone. */
   readonly nominalDueAt: string;
+  /** Its working days were counted across a provisional calendar year. */
+  readonly provisional?: true;
 }
 
 /**
@@ -46,32 +52,39 @@ export function ladderSchedule(
   const deadlineMs = Date.parse(deadline);
   if (Number.isNaN(deadlineMs)) throw new RangeError(`not an instant: ${deadline}`);
   const dueDay = toEpochDay(localDateOf(deadline));
-  const working = (day: number) => calendar.isWorkingDay(fromEpochDay(day));
-  const nominal: Array<[LadderStepName, number]> = [];
+  let provisional = false; // whether the step being computed classified a provisional day
+  const working = (day: number) => {
+    const info = calendar.describe(fromEpochDay(day));
+    if (info.provisional) provisional = true;
+    return info.working;
+  };
+  const nominal: Array<[LadderStepName, number, boolean]> = [];
   for (const step of rule.steps) {
+    provisional = false;
     switch (step) {
       case 'reminder': {
         const ms = atTimeOfDay(reminderDay(dueDay, rule.thresholds.yellowWithin, working), rule.timeOfDay);
-        if (ms < deadlineMs) nominal.push([step, ms]);
+        if (ms < deadlineMs) nominal.push([step, ms, provisional]);
         break;
       }
       case 'urge':
-        nominal.push([step, deadlineMs]);
+        nominal.push([step, deadlineMs, false]); // the deadline itself: nothing counted
         break;
       case 'escalation':
-        nominal.push([step, atTimeOfDay(workingDayAfter(calendar, dueDay, rule.thresholds.escalateAt), rule.timeOfDay)]);
+        nominal.push([step, atTimeOfDay(workingDayAfter(dueDay, rule.thresholds.escalateAt, working), rule.timeOfDay), provisional]);
         break;
       case 'listing':
-        nominal.push([step, atTimeOfDay(workingDayAfter(calendar, dueDay, rule.thresholds.blackAt), rule.timeOfDay)]);
+        nominal.push([step, atTimeOfDay(workingDayAfter(dueDay, rule.thresholds.blackAt, working), rule.timeOfDay), provisional]);
         break;
     }
   }
   const sinceMs = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
   const stops = [...clockStops].sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
   const scheduled: ScheduledStep[] = [];
-  for (const [step, ms] of nominal) {
+  for (const [step, ms, counted] of nominal) {
     const due = afterStops(Math.max(ms, sinceMs), stops);
-    if (due !== null) scheduled.push({ step, dueAt: toShanghaiIso(new Date(due)), nominalDueAt: toShanghaiIso(new Date(ms)) });
+    if (due === null) continue;
+    scheduled.push({ step, dueAt: toShanghaiIso(new Date(due)), nominalDueAt: toShanghaiIso(new Date(ms)), ...(counted ? { provisional: true as const } : {}) });
   }
   return scheduled;
 }
@@ -88,10 +101,15 @@ function reminderDay(dueDay: number, within: number, working: (day: number) => b
   }
 }
 
-function workingDayAfter(calendar: WorkingCalendar, dueDay: number, n: number): number {
-  let date = fromEpochDay(dueDay);
-  for (let i = 0; i < n; i++) date = calendar.nextWorkingDay(date);
-  return toEpochDay(date);
+/** The n-th working day after dueDay (n ≥ 1; dueDay's own year must be answerable, as nextWorkingDay requires). */
+function workingDayAfter(dueDay: number, n: number, working: (day: number) => boolean): number {
+  working(dueDay);
+  let day = dueDay;
+  for (let left = n; left > 0; ) {
+    day += 1;
+    if (working(day)) left -= 1;
+  }
+  return day;
 }
 
 function atTimeOfDay(day: number, timeOfDay: string): number {

@@ -287,7 +287,7 @@ function decideShare(
     { noteAuthors: [...state.leadUnits, ...state.cooperatingUnits], notBefore: state.status === 'closed' ? state.lastTaskAct : null },
   );
   const key = { taskId: state.taskId, unitId: share.unitId };
-  const events: TaskEvent[] = facts.map((fact): TaskShareEvent => toLoopEvent(SHARE_EVENT_PREFIX, key, fact));
+  const events: TaskEvent[] = facts.map((fact): TaskShareEvent => toLoopEvent(SHARE_EVENT_PREFIX, key, fact) as TaskShareEvent);
 
   const after = events.reduce<TaskState>((s, e) => evolveTask(s, e, command.at), state);
   const allClosed = isRegistered(after) && after.responsibleUnits.every((u) => after.shares[u]?.status === 'closed');
@@ -314,7 +314,7 @@ function recordLadderStep(command: RecordShareLadderStep, state: TaskState): Tas
     unitId,
   }));
   const key = { taskId: state.taskId, unitId: share.unitId };
-  return facts.map((fact): TaskShareEvent => toLoopEvent(SHARE_EVENT_PREFIX, key, fact));
+  return facts.map((fact): TaskShareEvent => toLoopEvent(SHARE_EVENT_PREFIX, key, fact) as TaskShareEvent);
 }
 
 function registeredState(event: TaskRegistered, registered: ActStamp | null): RegisteredTask {

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../decider/decider';
-import type { LoopEvent } from '../closure-loop/facts';
+import type { LoopEvent, LoopFactKind } from '../closure-loop/facts';
 import type { NumericTarget, SourceDocument } from './commands';
 
 export type TaskRegistered = DomainEvent<
@@ -82,8 +82,10 @@ export const SHARE_EVENT_PREFIX = 'task.share';
  * completion_approved, completion_rejected, reopened, extension_requested,
  * extension_granted, extension_refused; and the ladder's reminded, urged,
  * escalated, listed_for_criticism. Data = ShareKey + the loop fact's data.
+ * (No deadline_recounted: a share's deadline is a date the document gives,
+ * never counted in working days.)
  */
-export type TaskShareEvent = LoopEvent<typeof SHARE_EVENT_PREFIX, ShareKey>;
+export type TaskShareEvent = LoopEvent<typeof SHARE_EVENT_PREFIX, ShareKey, Exclude<LoopFactKind, 'deadline_recounted'>>;
 
 /**
  * Emitted in the same decision that closes the last open share: its approval

@@ -57,7 +57,7 @@ type Summarizer = (d: Record<string, unknown>) => string;
 
 /** The loop facts, shared by task shares and issues; `who` is ' <unit>' when the data names the unit, else ''. */
 const LOOP: Record<string, (d: Record<string, unknown>, who: string) => string> = {
-  assigned: (d, who) => `交办${who}，时限 ${when(d.deadline)}`,
+  assigned: (d, who) => `交办${who}，时限 ${when(d.deadline)}${d.provisional ? '（暂按法定节假日计算，待国务院放假通知）' : ''}`,
   acknowledged: (_d, who) => `签收${who}`,
   progress_reported: (d, who) => `进展报送${who} ${s(d.percent)}%：${clip(d.narrative)}${count(d.evidence) ? `（佐证 ${count(d.evidence)} 件）` : ''}`,
   note_added: (d, who) => `协办备注${who}（${s(d.byUnit)}）：${clip(d.note)}`,
@@ -68,6 +68,9 @@ const LOOP: Record<string, (d: Record<string, unknown>, who: string) => string> 
   extension_requested: (d, who) => `申请延期${who} 至 ${when(d.requestedDeadline)}：${clip(d.reason)}`,
   extension_granted: (d, who) => `同意延期${who} 至 ${when(d.deadline)}`,
   extension_refused: (d, who) => `不同意延期${who}：${clip(d.reason)}`,
+  deadline_recounted: (d) =>
+    `按${list(d.nowOfficialYears)}年放假通知重算时限：${d.moved ? `${when(d.previousDeadline)} → ${when(d.deadline)}` : `${when(d.deadline)}不变`}` +
+    `（${s(d.workingDays)}个工作日${count(d.reclassifiedDays) ? `，${count(d.reclassifiedDays)}天调整` : ''}）`,
 };
 
 const TASK: Record<string, Summarizer> = {

@@ -109,6 +109,8 @@ const ISSUE_TYPES: Record<IssueEventType, boolean> = {
   'issue.listed_for_criticism.v1': false,
   'issue.extension_granted.v1': true,
   'issue.extension_refused.v1': true,
+  // the recount moves the deadline in force (on-time judgements follow it)
+  'issue.deadline_recounted.v1': true,
 };
 
 const HANDLED = new Set<string>(
@@ -372,6 +374,10 @@ class FiguresWriter implements BulkWriter {
       case 'extension_granted':
         entry.extensions.push({ ...timed(fact.data.at, position), from: before.deadline, to: fact.data.deadline });
         entry.deadlines.push(deadlineFact(fact.data.deadline, fact.data.at, 'extension', position));
+        break;
+      case 'deadline_recounted':
+        // an unmoved recount changes no figure (the domain's deadline history records moves only)
+        if (fact.data.moved) entry.deadlines.push(deadlineFact(fact.data.deadline, fact.data.at, 'recounted', position));
         break;
       case 'acknowledged':
       case 'progress_reported':

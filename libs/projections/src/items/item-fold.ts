@@ -54,6 +54,7 @@ export const ISSUE_TYPES: Record<IssueEventType, true> = {
   'issue.urged.v1': true,
   'issue.escalated.v1': true,
   'issue.listed_for_criticism.v1': true,
+  'issue.deadline_recounted.v1': true,
 };
 
 /** Every event type the items model folds. */

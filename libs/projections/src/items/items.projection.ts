@@ -268,6 +268,7 @@ class ItemsWriter implements BulkWriter {
       case 'issue.urged.v1':
       case 'issue.escalated.v1':
       case 'issue.listed_for_criticism.v1':
+      case 'issue.deadline_recounted.v1':
         this.evolveRow(tx, key, event, ISSUE_EVENT_PREFIX, provenance).row.stream_version = streamVersion;
         return;
       default:

@@ -53,7 +53,7 @@ export function dueText(row: LedgerRow): string {
   return row.view.due === null ? '' : chineseDate(row.view.due);
 }
 
-/** 备注: 退回N次、延期N次、重新打开N次 (only the ones that happened) and the calendar gap, if any. */
+/** 备注: 退回N次、延期N次、重新打开N次 (only the ones that happened), the calendar gap or the provisional count, if any. */
 export function remarksText(row: LedgerRow): string {
   const { item, view } = row;
   const parts: string[] = [];
@@ -61,6 +61,7 @@ export function remarksText(row: LedgerRow): string {
   if (item.extensionCount > 0) parts.push(`延期${item.extensionCount}次`);
   if (item.reopenCount > 0) parts.push(`重新打开${item.reopenCount}次`);
   if (view.calendarGap !== null) parts.push(`缺${view.calendarGap.year}年工作日历，工作日数未计算`);
+  if (view.provisional) parts.push('工作日数按法定节假日暂计（待国务院放假通知）');
   return parts.join('、');
 }
 

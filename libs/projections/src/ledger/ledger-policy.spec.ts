@@ -182,38 +182,59 @@ describe('ledger view (colours and working days at an instant)', () => {
     expect(at('2021-06-21T10:00:00+08:00').view(item({ pendingExtension: true })).statusText).toBe('推进中，申请延期中');
   });
 
-  it('without calendar data for a year, that row has no working-day figures, says why, and is still red once overdue', () => {
+  it('across a year without the State Council notice (2027), the row is counted on the provisional calendar and says so', () => {
     const due2027 = item({ deadline: '2027-01-15T23:59:59+08:00' });
-    const before = at('2026-12-20T10:00:00+08:00').view(due2027);
-    expect(before).toMatchObject({ overdue: false, workingDaysLeft: null, workingDaysOverdue: null, colour: null, step: null, statusText: '推进中' });
-    expect(before.calendarGap).toEqual({ year: 2027, reason: expect.stringContaining('no official holiday data for 2027') });
-    const after = at('2027-02-01T10:00:00+08:00').view(due2027);
+    // Dec 21–25, 28–31 (9), Jan 4–8, 11–15 (10): 元旦 2027-01-01 is off provisionally
+    expect(at('2026-12-20T10:00:00+08:00').view(due2027)).toMatchObject({ overdue: false, workingDaysLeft: 19, colour: 'green', calendarGap: null, provisional: true });
+    expect(at('2027-02-01T10:00:00+08:00').view(due2027)).toMatchObject({ overdue: true, workingDaysOverdue: 11, colour: 'black', step: 'listed', provisional: true });
+    // rows on official days only are not flagged
+    expect(at('2026-12-20T10:00:00+08:00').view(item({ deadline: '2026-12-25T23:59:59+08:00' }))).toMatchObject({ workingDaysLeft: 5, calendarGap: null, provisional: false });
+  });
+
+  it('without calendar data for a year (before the first official year), that row has no working-day figures, says why, and is still red once overdue', () => {
+    const due2018 = item({ deadline: '2018-12-28T23:59:59+08:00' });
+    const before = at('2018-12-20T10:00:00+08:00').view(due2018);
+    expect(before).toMatchObject({ overdue: false, workingDaysLeft: null, workingDaysOverdue: null, colour: null, step: null, statusText: '推进中', provisional: false });
+    expect(before.calendarGap).toEqual({ year: 2018, reason: expect.stringContaining('2018') });
+    const after = at('2019-01-10T10:00:00+08:00').view(due2018);
     expect(after).toMatchObject({ overdue: true, workingDaysOverdue: null, colour: 'red', step: null, statusText: '推进中，已逾期' });
     // the other rows of the same ledger are unaffected
-    expect(at('2026-12-20T10:00:00+08:00').view(item({ deadline: '2026-12-25T23:59:59+08:00' }))).toMatchObject({ workingDaysLeft: 5, calendarGap: null });
+    expect(at('2019-01-02T10:00:00+08:00').view(item({ deadline: '2019-01-04T23:59:59+08:00' }))).toMatchObject({ workingDaysLeft: 2, calendarGap: null });
   });
 });
 
 describe('WorkingDayCounter', () => {
-  it('answers exactly as calendar.workingDaysBetween, refusals included (property)', () => {
+  const check = (counter: WorkingDayCounter, a: number, b: number) => {
+    let expected: { days: number; provisional: boolean } | CalendarCoverageError;
+    try {
+      const { days, provisional } = officialCalendar.workingDaysBetweenProvisional(new Date(a), new Date(b));
+      expected = { days, provisional };
+    } catch (err) {
+      expected = err as CalendarCoverageError;
+    }
+    const got = counter.between(a, b);
+    if (expected instanceof CalendarCoverageError) {
+      expect('gap' in got && got.gap.year).toBe(expected.year);
+    } else {
+      expect(got).toEqual(expected);
+    }
+  };
+
+  it('answers exactly as calendar.workingDaysBetweenProvisional, provisional years and refusals included (property)', () => {
     const counter = WorkingDayCounter.of(officialCalendar);
-    const ms = fc.integer({ min: Date.parse('2018-06-01T00:00:00Z'), max: Date.parse('2027-06-30T00:00:00Z') });
+    // from before the first official year (2019: refused) to past the prefix sums' horizon (2026 + 5: walked)
+    const ms = fc.integer({ min: Date.parse('2018-06-01T00:00:00Z'), max: Date.parse('2033-06-30T00:00:00Z') });
     fc.assert(
-      fc.property(ms, ms, (a, b) => {
-        let expected: number | CalendarCoverageError;
-        try {
-          expected = officialCalendar.workingDaysBetween(new Date(a), new Date(b));
-        } catch (err) {
-          expected = err as CalendarCoverageError;
-        }
-        const got = counter.between(a, b);
-        if (expected instanceof CalendarCoverageError) {
-          expect('gap' in got && got.gap.year).toBe(expected.year);
-        } else {
-          expect(got).toEqual({ days: expected });
-        }
-      }),
+      fc.property(ms, ms, (a, b) => check(counter, a, b)),
       { numRuns: 3000 },
     );
+  });
+
+  it('spans around the edges: the last official day, the first provisional day, the horizon', () => {
+    const counter = WorkingDayCounter.of(officialCalendar);
+    const edges = ['2018-12-31', '2019-01-01', '2026-12-31', '2027-01-01', '2027-01-04', '2031-12-31', '2032-01-01', '2032-01-05'].map((d) => Date.parse(`${d}T12:00:00+08:00`));
+    for (const a of edges) for (const b of edges) check(counter, a, b);
+    expect(counter.between(Date.parse('2026-12-30T12:00:00+08:00'), Date.parse('2027-01-04T12:00:00+08:00'))).toEqual({ days: 2, provisional: true });
+    expect(counter.between(Date.parse('2026-12-28T12:00:00+08:00'), Date.parse('2026-12-31T12:00:00+08:00'))).toEqual({ days: 3, provisional: false });
   });
 });

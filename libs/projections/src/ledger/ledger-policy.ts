@@ -28,9 +28,13 @@ export const STATUS_TEXT: Readonly<Record<LoopStatus, string>> = {
   closed: '已销号',
 };
 
-type Span = { days: number } | { gap: CalendarCoverageError };
+/** A count of working days (`provisional`: it classified a day of a provisional calendar year), or the year the calendar cannot answer. */
+export type Span = { days: number; provisional: boolean } | { gap: CalendarCoverageError };
 
 const DAY_MS = 86_400_000;
+
+/** Provisional years after the last official one held in the prefix sums; later spans are walked (rare: years ahead). */
+export const PROVISIONAL_HORIZON_YEARS = 5;
 
 /** Asia/Shanghai day number of an instant (as the calendar counts days). */
 function localDay(ms: number): number {
@@ -41,28 +45,41 @@ function yearOfDay(day: number): number {
   return new Date(day * DAY_MS).getUTCFullYear();
 }
 
+function firstDayOf(year: number): number {
+  return Math.round(Date.UTC(year, 0, 1) / DAY_MS);
+}
+
 /**
- * `calendar.workingDaysBetween` in O(1): prefix sums of working days over the
- * calendar's covered years, built once per calendar from `isWorkingInstant`.
- * Same answers, same refusals: a span touching a year without data gives the
- * CalendarCoverageError the calendar would throw (the first uncovered year of
- * from, to, then the years between). The spec checks it against the calendar.
+ * `calendar.workingDaysBetweenProvisional` in O(1): prefix sums of working
+ * days from the first official year through the last official year +
+ * PROVISIONAL_HORIZON_YEARS (the provisional years: weekends and statutory
+ * holidays, no 调休), built once per calendar from `describe(d).working`.
+ * Same answers, same refusals: a span touching a year the calendar cannot
+ * answer (before its first official year; a gap between official years)
+ * gives the CalendarCoverageError the calendar would throw (the first such
+ * year of from, to, then the years between). A span past the horizon is
+ * answered by the calendar itself. The spec checks it against the calendar.
  */
 export class WorkingDayCounter {
   private static readonly cache = new WeakMap<WorkingCalendar, WorkingDayCounter>();
   private readonly first: number;
   private readonly last: number;
+  /** The first day of the first provisional year (days from it on are provisional). */
+  private readonly firstProvisional: number;
   /** cum[d - first]: working days in [first, d]. */
   private readonly cum: Int32Array;
 
   private constructor(private readonly calendar: WorkingCalendar) {
     const years = calendar.coveredYears;
-    this.first = Math.round(Date.UTC(years[0], 0, 1) / DAY_MS);
-    this.last = Math.round(Date.UTC(years[years.length - 1], 11, 31) / DAY_MS);
+    const lastOfficial = years[years.length - 1];
+    const lastYear = calendar.answersYear(lastOfficial + PROVISIONAL_HORIZON_YEARS) ? lastOfficial + PROVISIONAL_HORIZON_YEARS : lastOfficial;
+    this.first = firstDayOf(years[0]);
+    this.last = firstDayOf(lastYear + 1) - 1;
+    this.firstProvisional = firstDayOf(lastOfficial + 1);
     this.cum = new Int32Array(this.last - this.first + 1);
     let count = 0;
     for (let day = this.first; day <= this.last; day++) {
-      if (calendar.coversYear(yearOfDay(day)) && calendar.isWorkingInstant(new Date(day * DAY_MS))) count++;
+      if (calendar.answersYear(yearOfDay(day)) && calendar.describe(localDateOfDay(day)).working) count++;
       this.cum[day - this.first] = count;
     }
   }
@@ -76,24 +93,32 @@ export class WorkingDayCounter {
     return counter;
   }
 
-  /** Signed working days from `fromMs` to `toMs`, as calendar.workingDaysBetween; a coverage gap is returned, not thrown. */
+  /** Signed working days from `fromMs` to `toMs`, as calendar.workingDaysBetweenProvisional; a coverage gap is returned, not thrown. */
   between(fromMs: number, toMs: number): Span {
     const a = localDay(fromMs);
     const b = localDay(toMs);
-    const uncovered = this.firstUncovered(a, b);
-    if (uncovered !== null) return { gap: new CalendarCoverageError(uncovered, this.calendar.coveredYears) };
+    const unanswered = this.firstUnanswered(a, b);
+    if (unanswered !== null) return { gap: new CalendarCoverageError(unanswered, this.calendar.coveredYears) };
+    if (Math.max(a, b) > this.last) {
+      const { days, provisional } = this.calendar.workingDaysBetweenProvisional(new Date(fromMs), new Date(toMs));
+      return { days, provisional };
+    }
     const days = this.cum[b - this.first] - this.cum[a - this.first];
-    return { days: days === 0 ? 0 : days };
+    return { days: days === 0 ? 0 : days, provisional: Math.max(a, b) >= this.firstProvisional };
   }
 
-  private firstUncovered(a: number, b: number): number | null {
+  private firstUnanswered(a: number, b: number): number | null {
     const ya = yearOfDay(a);
     const yb = yearOfDay(b);
-    if (!this.calendar.coversYear(ya)) return ya;
-    if (!this.calendar.coversYear(yb)) return yb;
-    for (let y = Math.min(ya, yb) + 1; y < Math.max(ya, yb); y++) if (!this.calendar.coversYear(y)) return y;
+    if (!this.calendar.answersYear(ya)) return ya;
+    if (!this.calendar.answersYear(yb)) return yb;
+    for (let y = Math.min(ya, yb) + 1; y < Math.max(ya, yb); y++) if (!this.calendar.answersYear(y)) return y;
     return null;
   }
+}
+
+function localDateOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
 /**
@@ -143,6 +168,7 @@ export class LedgerViewer {
         colour: null,
         step: null,
         calendarGap: null,
+        provisional: false,
         statusText: join(base, extension),
         nextStep: null,
       };
@@ -192,6 +218,7 @@ export class LedgerViewer {
       colour,
       step,
       calendarGap: gap,
+      provisional: 'days' in span && span.provisional,
       statusText: join(base, note, extension),
       nextStep: itemNextStep(item, this.rule, this.calendar),
     };

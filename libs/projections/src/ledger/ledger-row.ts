@@ -62,6 +62,12 @@ export interface LedgerView {
   step: LadderStep | null;
   /** Set when the working-day figures could not be computed: the calendar has no data for a year they need. */
   calendarGap: { year: number; reason: string } | null;
+  /**
+   * The working-day figures were counted across a provisional calendar year
+   * (no State Council notice yet: weekends and statutory holidays, no 调休);
+   * they may change when the notice arrives.
+   */
+  provisional: boolean;
   /** Status as a supervision office writes it: 未交办 / 已交办 / 已签收 / 推进中 / 待审核(申请销号) / 已销号, with 逾期N个工作日 / 临期 where relevant. */
   statusText: string;
   /**

@@ -423,7 +423,8 @@ class LedgerWriter implements BulkWriter {
       case 'issue.reminded.v1':
       case 'issue.urged.v1':
       case 'issue.escalated.v1':
-      case 'issue.listed_for_criticism.v1': {
+      case 'issue.listed_for_criticism.v1':
+      case 'issue.deadline_recounted.v1': {
         const entry = this.entry(tx, issueItemKey(event.data.issueId), event.type);
         const loop = foldItemLoop(entry.loop, event, ISSUE_EVENT_PREFIX, p.occurred_at);
         const narrative = event.type === 'issue.progress_reported.v1' ? event.data.narrative : undefined;
