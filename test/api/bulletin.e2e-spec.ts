@@ -7,20 +7,12 @@
  * not publish; a unit reads it only once published; bad ids, unclosed periods
  * and unknown revisions are refused with JSON and nothing written.
  */
-import { randomUUID } from 'node:crypto';
 import mammoth from 'mammoth';
-import { CommandBus } from '@nestjs/cqrs';
-import { ExecuteTaskCommand } from '@duban/application';
-import { officialCalendar } from '@duban/domain/calendar';
-import { DUBAN_LADDER_V1, LADDER_ACTOR, dueLadderSteps, ladderStateOf } from '@duban/domain/ladder';
-import type { RegisteredTask, TaskCommand } from '@duban/domain/task';
-import { acknowledgeShare, approveShare, reportShare, submitShare } from '@duban/projections/testing/fixtures';
 import type request from 'supertest';
-import { enc, startTestApp, smallParksTaskBody } from './support/test-app';
+import { closedMayWithActivity, GONGYI, ZHONGMU } from './support/bulletin-scenario';
+import { startTestApp } from './support/test-app';
 import type { TestApp } from './support/test-app';
 
-const ZHONGMU = '中牟县';
-const GONGYI = '巩义市';
 const TITLE = '郑州市人民政府办公厅关于2021年5月份重点工作督查情况的通报';
 const HEADINGS = ['一、总体情况', '二、通报表扬', '三、通报批评', '四、工作要求'];
 
@@ -39,28 +31,7 @@ const binary = (res: request.Response, done: (err: Error | null, body: Buffer) =
 
 beforeAll(async () => {
   t = await startTestApp();
-  const reg = await supervisor()
-    .post('/api/v1/tasks')
-    .send({ ...smallParksTaskBody({ responsibleUnits: [ZHONGMU, GONGYI], deadline: '2021-05-20T18:00:00+08:00' }), effectiveAt: '2021-05-01T09:00:00+08:00' })
-    .expect(201);
-  const taskId = reg.body.item.taskId as string;
-  const share = (u: string, action: string) => `/api/v1/tasks/${taskId}/shares/${enc(u)}/${action}`;
-  for (const u of [ZHONGMU, GONGYI]) await supervisor().post(share(u, 'assign')).send({ effectiveAt: '2021-05-06T09:00:00+08:00' }).expect(200);
-  // a unit may not back-date over HTTP: its past steps (and the ladder's) go through the app's command bus, as an import or the ladder would
-  const bus = t.app.get(CommandBus);
-  const run = async (command: TaskCommand) => {
-    const id = randomUUID();
-    return bus.execute(new ExecuteTaskCommand(command, { commandId: id, correlationId: id, causationId: id, actor: command.actor, receivedAt: new Date().toISOString() }));
-  };
-  for (const u of [ZHONGMU, GONGYI]) await run(acknowledgeShare(taskId, u, '2021-05-06T10:00:00+08:00') as TaskCommand);
-  await run(reportShare(taskId, ZHONGMU, '2021-05-10T09:00:00+08:00', 100) as TaskCommand);
-  await run(submitShare(taskId, ZHONGMU, '2021-05-10T10:00:00+08:00') as TaskCommand);
-  const approved = await run(approveShare(taskId, ZHONGMU, '2021-05-11T10:00:00+08:00') as TaskCommand);
-  // 巩义市 never submits: the ladder urges and escalates it before the month ends
-  const steps = dueLadderSteps(ladderStateOf((approved.state as RegisteredTask).shares[GONGYI]), DUBAN_LADDER_V1, officialCalendar, '2021-05-31T12:00:00+08:00');
-  for (const s of steps) await run({ type: 'RecordShareLadderStep', actor: LADDER_ACTOR, at: s.at, data: { taskId, unitId: GONGYI, ...s } } as TaskCommand);
-  ladderTaken = steps.map((s) => s.step);
-  await supervisor().post('/api/v1/periods/2021-05/close').expect(200);
+  ladderTaken = await closedMayWithActivity(t);
 }, 60_000);
 
 afterAll(() => t.close());
