@@ -6,7 +6,8 @@
  */
 import type { BulletinEntry, BulletinGroup, BulletinInput, BulletinTotals, OverdueItem } from '@duban/bulletin';
 import { BULLETIN_GROUPS, OVERDUE_STEP_OF_LADDER } from '@duban/bulletin';
-import type { BlackItem, CloseRevision, ClosedUnit, PeriodRef } from '@duban/domain/period';
+import { percent, score } from '@duban/bulletin/format';
+import type { BlackEntry, BlackItem, CloseRevision, ClosedUnit, PeriodRef } from '@duban/domain/period';
 
 /** The issuing office when DUBAN_BULLETIN_ISSUER is not set. */
 export const DEFAULT_BULLETIN_ISSUER = '郑州市人民政府办公厅';
@@ -52,19 +53,29 @@ function rate(numerator: number, denominator: number): number | null {
 export function bulletinInputFromClose(period: Pick<PeriodRef, 'id' | 'label'>, close: BulletinClose, options: BulletinInputOptions): BulletinInput {
   const nameOf = options.nameOf ?? ((id: string) => id);
   const unit = (id: string) => ({ id, name: nameOf(id) });
+  const listsOf = (name: string) => close.groups.find((g) => g.group === name);
+  const listedRed = new Set(BULLETIN_GROUPS.flatMap((g) => listsOf(g)?.red ?? []));
+  const listedBlack = new Set(BULLETIN_GROUPS.flatMap((g) => listsOf(g)?.black ?? []));
   const groups: BulletinGroup[] = BULLETIN_GROUPS.map((name) => {
     const members = close.units.filter((u) => u.group === name);
     const ordered = members
       .map((u, i) => ({ u, i }))
       .sort((a, b) => (a.u.rank ?? Infinity) - (b.u.rank ?? Infinity) || a.i - b.i)
       .map(({ u }) => u);
-    return { name, entries: ordered.map((u) => entryOf(u, unit(u.unitId))) };
+    // flags as the group lists have them: a unit black only for an item listed for criticism but without a
+    // score this period is not on a ranked list, and a bulletin lists ranked units only (docs/periods.md)
+    return { name, entries: ordered.map((u) => entryOf(u, unit(u.unitId), listedRed.has(u.unitId), listedBlack.has(u.unitId))) };
   });
-  const listsOf = (name: string) => close.groups.find((g) => g.group === name);
-  const red = BULLETIN_GROUPS.flatMap((g) => listsOf(g)?.red ?? []).map((unitId) => ({ unitId }));
-  const black = BULLETIN_GROUPS.flatMap((g) => listsOf(g)?.black ?? []).map((unitId) => {
+  const entryById = new Map(groups.flatMap((g) => g.entries.map((e) => [e.unit.id, { e, group: g.name }] as const)));
+  const red = [...listedRed].map((unitId) => ({ unitId }));
+  const black = [...listedBlack].map((unitId) => {
     const entry = close.black.find((b) => b.unitId === unitId);
-    return { unitId, overdueItems: (entry?.items ?? []).flatMap((item) => overdueItem(item, unit(item.unitId))) };
+    const { e, group } = entryById.get(unitId)!;
+    return {
+      unitId,
+      ...(entry?.reasons.includes('listed_for_criticism') ? { reason: criticisedReason(e, group, entry) } : {}),
+      overdueItems: (entry?.items ?? []).flatMap((item) => overdueItem(item, unit(item.unitId))),
+    };
   });
   const issuedAt = beijingDate(close.closedAt);
   return {
@@ -82,14 +93,14 @@ export function bulletinInputFromClose(period: Pick<PeriodRef, 'id' | 'label'>, 
   };
 }
 
-function entryOf(u: ClosedUnit, unit: { id: string; name: string }): BulletinEntry {
+function entryOf(u: ClosedUnit, unit: { id: string; name: string }, red: boolean, black: boolean): BulletinEntry {
   const f = u.figures;
   return {
     unit,
     score: u.score,
     rank: u.rank,
-    red: u.red,
-    black: u.black,
+    red,
+    black,
     due: num(f, 'due'),
     assessed: num(f, 'assessed'),
     onTimeRate: f.onTimeRate ?? null,
@@ -101,6 +112,17 @@ function entryOf(u: ClosedUnit, unit: { id: string; name: string }): BulletinEnt
     overdueCarried: num(f, 'overdueCarried'),
     reopens: num(f, 'reopens'),
   };
+}
+
+/**
+ * Why a unit is on the black list when an item of it reached 通报批评 in the
+ * period (the drafted reason only gives its standing, which need not be last).
+ */
+function criticisedReason(e: BulletinEntry, group: string, entry: BlackEntry): string {
+  const standing = `在${group}组中排名第${e.rank}，得分${score(e.score)}分，按期办结率${percent(e.onTimeRate)}，办结率${percent(e.closureRate)}`;
+  const overdue = e.overdue > 0 ? `，逾期未办结${e.overdue}项` : '';
+  const last = entry.reasons.includes('rank') ? '，位列本组末位' : '';
+  return `${standing}${overdue}${last}；本期有事项经督办仍未办结，已按程序通报批评。`;
 }
 
 /**
