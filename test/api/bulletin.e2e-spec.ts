@@ -9,7 +9,9 @@
  */
 import mammoth from 'mammoth';
 import type request from 'supertest';
-import { closedMayWithActivity, GONGYI, ZHONGMU } from './support/bulletin-scenario';
+import type { TaskCommand } from '@duban/domain/task';
+import { approveShare, reportShare, submitShare } from '@duban/projections/testing/fixtures';
+import { closedMayWithActivity, GONGYI, runTaskCommand, ZHONGMU } from './support/bulletin-scenario';
 import { startTestApp } from './support/test-app';
 import type { TestApp } from './support/test-app';
 
@@ -18,6 +20,7 @@ const HEADINGS = ['一、总体情况', '二、通报表扬', '三、通报批�
 
 let t: TestApp;
 let ladderTaken: string[] = [];
+let taskId = '';
 const supervisor = () => t.as('supervisor');
 const auditor = () => t.as('auditor', '市审计局');
 const unit = (u: string) => t.as('unit', u);
@@ -31,7 +34,7 @@ const binary = (res: request.Response, done: (err: Error | null, body: Buffer) =
 
 beforeAll(async () => {
   t = await startTestApp();
-  ladderTaken = await closedMayWithActivity(t);
+  ({ taskId, ladder: ladderTaken } = await closedMayWithActivity(t));
 }, 60_000);
 
 afterAll(() => t.close());
@@ -147,5 +150,29 @@ describe('the bulletin of a close', () => {
     const json = await unit(ZHONGMU).get('/api/v1/periods/2021-05/bulletin?format=json').expect(200);
     expect(json.body).toMatchObject({ status: 'published', contentSha256: draft.body.contentSha256, published: [{ bulletinId: '2021-05#1' }] });
     await unit(ZHONGMU).get('/api/v1/periods/2021-05/bulletin?revision=2').expect(404);
+  });
+
+  it('late facts give revision 2; its bulletin, published as a correction, is a new bulletin naming the first, which never changes', async () => {
+    const first = await unit(ZHONGMU).get('/api/v1/periods/2021-05/bulletin').expect(200);
+    // 巩义市's item closed late, back-dated into May: the figures change, a supervisor re-closes
+    await runTaskCommand(t, reportShare(taskId, GONGYI, '2021-05-31T13:00:00+08:00', 100) as TaskCommand);
+    await runTaskCommand(t, submitShare(taskId, GONGYI, '2021-05-31T14:00:00+08:00') as TaskCommand);
+    await runTaskCommand(t, approveShare(taskId, GONGYI, '2021-05-31T15:00:00+08:00') as TaskCommand);
+    const reclosed = await supervisor().post('/api/v1/periods/2021-05/close').expect(200);
+    expect(reclosed.body).toMatchObject({ events: ['period.reclosed.v1'], revision: 2 });
+
+    const draft = await supervisor().get('/api/v1/periods/2021-05/bulletin?format=json').expect(200);
+    expect(draft.body).toMatchObject({ revision: 2, status: 'draft' });
+    // a unit still reads the published one
+    expect((await unit(ZHONGMU).get('/api/v1/periods/2021-05/bulletin').expect(200)).headers['x-bulletin-revision']).toBe('1');
+    await supervisor().post('/api/v1/periods/2021-05/bulletin/publish').send({ corrects: '2021-05#9' }).expect(422);
+
+    const correction = await supervisor().post('/api/v1/periods/2021-05/bulletin/publish').send({ corrects: '2021-05#1' }).expect(201);
+    expect(correction.body.bulletin).toMatchObject({ bulletinId: '2021-05#2', revision: 2, corrects: '2021-05#1', contentSha256: draft.body.contentSha256 });
+    expect((await periodView()).bulletins.map((b: { bulletinId: string }) => b.bulletinId)).toEqual(['2021-05#1', '2021-05#2']);
+    const now = await unit(ZHONGMU).get('/api/v1/periods/2021-05/bulletin').expect(200);
+    expect(now.headers['x-bulletin-revision']).toBe('2');
+    expect(now.text).not.toBe(first.text);
+    expect((await unit(ZHONGMU).get('/api/v1/periods/2021-05/bulletin?revision=1').expect(200)).text).toBe(first.text);
   });
 });
