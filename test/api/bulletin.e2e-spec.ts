@@ -59,7 +59,7 @@ describe('the bulletin of a close', () => {
 
   it('json gives the content hash, anchor and rule; the same close gives the same hash and the same docx bytes', async () => {
     const a = await auditor().get('/api/v1/periods/2021-05/bulletin?format=json').expect(200);
-    expect(a.body).toMatchObject({ periodId: '2021-05', revision: 1, status: 'draft', rule: 'duban-score-v2', published: [] });
+    expect(a.body).toMatchObject({ periodId: '2021-05', revision: 1, status: 'draft', verified: null, rule: 'duban-score-v2', published: [] });
     expect(a.body.contentSha256).toMatch(/^[0-9a-f]{64}$/);
     const b = await supervisor().get('/api/v1/periods/2021-05/bulletin?format=json&revision=1').expect(200);
     expect(b.body.contentSha256).toBe(a.body.contentSha256);
@@ -146,9 +146,10 @@ describe('the bulletin of a close', () => {
 
     const forUnit = await unit(GONGYI).get('/api/v1/periods/2021-05/bulletin').expect(200);
     expect(forUnit.headers['x-bulletin-status']).toBe('published');
+    expect(forUnit.headers['x-bulletin-verified']).toBe('true');
     expect(forUnit.text).toBe((await supervisor().get('/api/v1/periods/2021-05/bulletin').expect(200)).text);
     const json = await unit(ZHONGMU).get('/api/v1/periods/2021-05/bulletin?format=json').expect(200);
-    expect(json.body).toMatchObject({ status: 'published', contentSha256: draft.body.contentSha256, published: [{ bulletinId: '2021-05#1' }] });
+    expect(json.body).toMatchObject({ status: 'published', verified: true, contentSha256: draft.body.contentSha256, published: [{ bulletinId: '2021-05#1' }] });
     await unit(ZHONGMU).get('/api/v1/periods/2021-05/bulletin?revision=2').expect(404);
   });
 

@@ -35,6 +35,8 @@ export class BulletinsController {
     res.setHeader('X-Bulletin-Sha256', b.contentSha256);
     res.setHeader('X-Bulletin-Revision', String(b.close.revision));
     res.setHeader('X-Bulletin-Status', b.published.length > 0 ? 'published' : 'draft');
+    // a published bulletin served again must be the one published: say whether the rebuilt content still has its hash
+    if (b.published.length > 0) res.setHeader('X-Bulletin-Verified', String(verified(b)));
     if (format === 'json') {
       res.status(200).json(summary(b));
       return;
@@ -98,6 +100,12 @@ function summary(b: PeriodBulletin) {
     rule: b.close.rule.name,
     issuedAt: b.input.issuedAt,
     status: b.published.length > 0 ? 'published' : 'draft',
+    /** Published: whether the content rebuilt now has a published hash (false: run `duban bulletin verify`); null for a draft. */
+    verified: b.published.length > 0 ? verified(b) : null,
     published: b.published,
   };
+}
+
+function verified(b: PeriodBulletin): boolean {
+  return b.published.some((p) => p.contentSha256 === b.contentSha256);
 }

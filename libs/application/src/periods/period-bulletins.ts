@@ -51,13 +51,13 @@ export class PeriodBulletins {
   constructor(private readonly o: PeriodBulletinsOptions) {}
 
   /** The bulletin of a revision (default: the latest) of a closed period. PeriodNotClosed, UnknownCloseRevision. */
-  async bulletin(id: string, revision?: number, state?: PeriodState): Promise<PeriodBulletin> {
+  async bulletin(id: string, revision?: number, state?: PeriodState, command: 'ReadBulletin' | 'PublishBulletin' = 'ReadBulletin'): Promise<PeriodBulletin> {
     const period = periodRef(this.o.closer.parse(id));
     const s = state ?? (await this.o.closer.state(period.id));
     const latest = latestRevision(s);
-    if (latest === null) throw new PeriodNotClosed('PublishBulletin', period.id);
+    if (latest === null) throw new PeriodNotClosed(command, period.id);
     const close = revision === undefined ? latest : s.revisions.find((r) => r.revision === revision);
-    if (!close) throw new UnknownCloseRevision('PublishBulletin', period.id, Number(revision), latest.revision);
+    if (!close) throw new UnknownCloseRevision(command, period.id, Number(revision), latest.revision);
     const input = bulletinInputFromClose(period, close, { issuer: this.o.issuer, ...(this.o.nameOf ? { nameOf: this.o.nameOf } : {}) });
     return { period, close, input, contentSha256: bulletinContentHash(input), published: s.bulletins.filter((b) => b.revision === close.revision) };
   }
@@ -88,7 +88,7 @@ export class PeriodBulletins {
     body: { revision?: number; corrects?: string },
     envelope: Partial<CommandEnvelope> = {},
   ): Promise<{ bulletin: PeriodBulletin; result: CommandResult<PeriodState>; record: BulletinPublishedData | null }> {
-    const bulletin = await this.bulletin(id, body.revision);
+    const bulletin = await this.bulletin(id, body.revision, undefined, 'PublishBulletin');
     const at = (this.o.now ?? (() => new Date()))().toISOString();
     const revision = bulletin.close.revision;
     const command: PeriodCommand = {
