@@ -99,4 +99,15 @@ describe('duban bulletin (command line)', () => {
     expect(r.stdout).toMatch(new RegExp(`first difference: line \\d+: annex\\.tables\\[1\\]\\.rows\\[\\d+\\]\\.cells\\[1\\] was "${was}", is now "${now}"`));
     expect(r.stdout).toContain(`anchor: duban verify --anchor ${published.anchor}`);
   });
+
+  it('verify: exits 1 saying so when the close event no longer parses', () => {
+    const db = new Database(join(t.dataDir, 'duban.db'));
+    const row = db.prepare(`SELECT position, data FROM events WHERE type = 'period.closed.v1'`).get() as { position: number; data: string };
+    db.prepare('UPDATE events SET data = ? WHERE position = ?').run(`#${row.data.slice(1)}`, row.position);
+    db.close();
+    const r = duban(['bulletin', 'verify', '2021-05']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('FAILED: the streams of period 2021-05 cannot be read');
+    expect(r.stderr).toBe('');
+  });
 });

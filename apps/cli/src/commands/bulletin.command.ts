@@ -63,7 +63,7 @@ interface Opened {
 }
 
 /** The store of DUBAN_DATA_DIR, the period's stream folded and the unit registry (seed + its stream). */
-async function open(id: string): Promise<Opened | string> {
+async function open(id: string): Promise<Opened | string | { unreadable: string }> {
   const config = loadConfig(process.env);
   const settings: EventStoreSettings = { kurrentDbUrl: config.kurrentDbUrl, sqliteFile: eventStoreFile(config), sqliteSynchronous: config.sqliteSynchronous };
   if (!settings.kurrentDbUrl && !existsSync(settings.sqliteFile)) return `no event store at ${settings.sqliteFile} (set DUBAN_DATA_DIR to the api's data dir)`;
@@ -75,9 +75,15 @@ async function open(id: string): Promise<Opened | string> {
     throw err;
   }
   const store = createEventStore(settings);
-  const state = fold(periodDecider, await store.readStream(periodStream(period.id)));
-  const registry = fold(unitRegistryDecider, await store.readStream(UNIT_REGISTRY_STREAM));
-  return { store, dataDir: config.dataDir, period, state, nameOf: (unitId) => registry.get(unitId)?.id ?? unitId };
+  try {
+    const state = fold(periodDecider, await store.readStream(periodStream(period.id)));
+    const registry = fold(unitRegistryDecider, await store.readStream(UNIT_REGISTRY_STREAM));
+    return { store, dataDir: config.dataDir, period, state, nameOf: (unitId) => registry.get(unitId)?.id ?? unitId };
+  } catch (err) {
+    // an event altered behind the store so that it no longer parses or folds: say so, it is what verify is for
+    await store.close();
+    return { unreadable: `the streams of period ${period.id} cannot be read: ${(err as Error).message} (run duban verify)` };
+  }
 }
 
 function inputOf(o: Opened, close: CloseRevision): BulletinInput {
@@ -95,6 +101,7 @@ export async function bulletinWriteCommand(id: string, options: WriteOptions): P
   if (revision !== undefined && !(Number.isInteger(revision) && revision >= 1)) return fail(2, '--revision must be a whole number ≥ 1');
   const o = await open(id);
   if (typeof o === 'string') return fail(2, o);
+  if ('unreadable' in o) return fail(1, o.unreadable);
   try {
     const latest = latestRevision(o.state);
     if (latest === null) return fail(1, `period ${o.period.id} has not been closed`);
@@ -138,6 +145,10 @@ export async function bulletinVerifyCommand(id: string, options: { catchUpTimeou
   if (typeof o === 'string') {
     process.stderr.write(`duban bulletin verify: ${o}\n`);
     return 2;
+  }
+  if ('unreadable' in o) {
+    process.stdout.write(`FAILED: ${o.unreadable}\n`);
+    return 1;
   }
   try {
     if (o.state.bulletins.length === 0) {
