@@ -142,6 +142,8 @@ describe('the bulletin of a close', () => {
     // a replay answers as the first publish did (its events), writes nothing and says so
     expect(again.body).toMatchObject({ events: ['bulletin.published.v1'], replayed: true, bulletin: { bulletinId: '2021-05#1' } });
     expect(again.headers['idempotent-replayed']).toBe('true');
+    const noBody = await supervisor().post('/api/v1/periods/2021-05/bulletin/publish').expect(201); // the body is optional
+    expect(noBody.body).toMatchObject({ replayed: true, bulletin: { bulletinId: '2021-05#1' } });
     expect((await periodView()).bulletins).toHaveLength(1);
 
     const forUnit = await unit(GONGYI).get('/api/v1/periods/2021-05/bulletin').expect(200);
