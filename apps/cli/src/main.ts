@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError } from '@duban/config';
+import { addBulletinCommand } from './commands/bulletin.command';
 import { addImportCommand } from './commands/import.command';
 import { addHistoryCommand } from './commands/history.command';
 import { addLedgerCommand } from './commands/ledger.command';
@@ -50,6 +51,7 @@ export function buildCli(): Command {
   addHistoryCommand(program);
   addRebuildCommand(program);
   addPeriodCommand(program);
+  addBulletinCommand(program);
 
   return program;
 }
