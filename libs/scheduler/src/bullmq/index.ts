@@ -1,0 +1,2 @@
+export { BullmqScheduler } from './bullmq-scheduler';
+export type { BullmqSchedulerOptions, SchedulerLogger } from './bullmq-scheduler';
