@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent, Subscription } from '@duban/eventstore';
 import type { Actor } from '@duban/domain/decider';
 import type { CommandEnvelope } from '../command-executor';
-import type { ProcessorCheckpoint } from '../parks/processor-store';
-import { CheckpointMovedError, ProcessorStore, ZERO_CHECKPOINT } from '../parks/processor-store';
+import type { ProcessorCheckpoint } from './processor-store';
+import { CheckpointMovedError, ProcessorStore, ZERO_CHECKPOINT } from './processor-store';
 
 /** What a processor needs of the CommandBus. */
 export interface CommandSender {
