@@ -190,6 +190,11 @@ export abstract class CheckpointedProcessor<S extends object = Record<never, nev
     }
   }
 
+  /** Sends a command and hands back the bus's answer (a CommandResult for the item commands); errors are the caller's. */
+  protected dispatch(command: object): Promise<unknown> {
+    return this.commands.execute(command);
+  }
+
   /** The envelope of a reaction: a deterministic command id, correlated with and caused by the event. */
   protected envelope(commandId: string, cause: RecordedEvent): CommandEnvelope {
     return {
