@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { ProcessorStatus } from '@duban/application/parks';
+import type { ProcessorStatus } from '@duban/application/processors';
 import { ParkRulesProcessor, TaskProgressProcessor } from '@duban/application/parks';
 
 /**

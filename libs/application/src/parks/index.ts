@@ -14,8 +14,9 @@ export {
 } from './handlers';
 export type { DistrictFigure, ParkContribution, ParkProgrammeFigure, ParkTargetMapping, ParkTargetTrigger } from './target-progress';
 export { districtFigure, PARK_TARGET_MAPPINGS, progressNote } from './target-progress';
-export type { ProcessorCheckpoint } from './processor-store';
-export { CheckpointMovedError, openProcessorDatabase, processorFile, ProcessorStore, ZERO_CHECKPOINT } from './processor-store';
+// the processors' shared loop and store live in ../processors; re-exported here for existing importers
+export type { ProcessorCheckpoint } from '../processors/processor-store';
+export { CheckpointMovedError, openProcessorDatabase, processorFile, ProcessorStore, ZERO_CHECKPOINT } from '../processors/processor-store';
 export type { CommandSender, ParkRulesProcessorOptions, ProcessorLogger, ProcessorState, ProcessorStatus } from './park-rules.processor';
 export { PARK_RULES_ACTOR, PARK_RULES_PROCESSOR, ParkRulesProcessor, ProcessorWaitTimeoutError } from './park-rules.processor';
 export type { TaskProgressProcessorOptions } from './task-progress.processor';

@@ -30,7 +30,7 @@ import { ParkCommandHandler, TargetCommandHandler } from './handlers';
 import { ExecuteParkCommand, ExecuteTargetCommand } from './messages';
 import type { CommandSender, ParkRulesProcessorOptions } from './park-rules.processor';
 import { PARK_RULES_ACTOR, ParkRulesProcessor, ProcessorWaitTimeoutError } from './park-rules.processor';
-import { openProcessorDatabase, ProcessorStore } from './processor-store';
+import { openProcessorDatabase, ProcessorStore } from '../processors/processor-store';
 import type { BrokenEvent } from '../write-gate';
 import { LogIntegrityBroken } from '../write-gate';
 import { targetStream } from './streams';

@@ -14,7 +14,7 @@ import { WORKING_CALENDAR } from '../nest/handlers';
 import { WRITE_GATE, WriteGate } from '../write-gate';
 import { GetParkFindingsHandler, GetParkHandler, GetTargetHandler, PARK_RULE_POLICY, ParkCommandHandler, TargetCommandHandler } from './handlers';
 import { ParkRulesProcessor } from './park-rules.processor';
-import { openProcessorDatabase, processorFile } from './processor-store';
+import { openProcessorDatabase, processorFile } from '../processors/processor-store';
 import { TaskProgressProcessor } from './task-progress.processor';
 import type { ParkTargetMapping } from './target-progress';
 

@@ -24,7 +24,7 @@ import { TaskCommandHandler } from '../nest/handlers';
 import { ExecuteTaskCommand } from '../nest/messages';
 import { TargetCommandHandler } from './handlers';
 import { ExecuteTargetCommand } from './messages';
-import { openProcessorDatabase, ProcessorStore } from './processor-store';
+import { openProcessorDatabase, ProcessorStore } from '../processors/processor-store';
 import { LogIntegrityBroken } from '../write-gate';
 import { targetStream } from './streams';
 import type { TaskProgressProcessorOptions } from './task-progress.processor';

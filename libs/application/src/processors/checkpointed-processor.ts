@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent, Subscription } from '@duban/eventstore';
 import type { Actor } from '@duban/domain/decider';
 import type { CommandEnvelope } from '../command-executor';
-import type { ProcessorCheckpoint } from '../parks/processor-store';
-import { CheckpointMovedError, ProcessorStore, ZERO_CHECKPOINT } from '../parks/processor-store';
+import type { ProcessorCheckpoint } from './processor-store';
+import { CheckpointMovedError, ProcessorStore, ZERO_CHECKPOINT } from './processor-store';
 
 /** What a processor needs of the CommandBus. */
 export interface CommandSender {
@@ -188,6 +188,11 @@ export abstract class CheckpointedProcessor<S extends object = Record<never, nev
       if (tolerated(err)) return 'tolerated';
       throw err;
     }
+  }
+
+  /** Sends a command and hands back the bus's answer (a CommandResult for the item commands); errors are the caller's. */
+  protected dispatch(command: object): Promise<unknown> {
+    return this.commands.execute(command);
   }
 
   /** The envelope of a reaction: a deterministic command id, correlated with and caused by the event. */
