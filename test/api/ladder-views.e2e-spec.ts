@@ -86,6 +86,9 @@ describe('the ladder in every item view', () => {
   let issueId: string;
   beforeAll(async () => {
     t = await startTestApp();
+    // as a load balancer would: write once the api is ready, i.e. its read models have left their start-up
+    // catch-up pass (under load, reads right after writes made during that pass came back without them)
+    for (let i = 0; i < 300 && (await t.as(null).get('/ready')).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
     const supervisor = t.as('supervisor', OFFICE, '张督查');
     const reg = await supervisor
       .post('/api/v1/tasks')
