@@ -11,7 +11,7 @@ import { DUBAN_LADDER_V1, ladderSchedule } from '@duban/domain/ladder';
 import { SystemClock } from '@duban/scheduler';
 import { BullmqScheduler } from '@duban/scheduler/bullmq';
 import type { LadderTimerPayload } from './ladder-due-table';
-import { eventually, LADDER_EVENTS, LadderWorld, ladderWorld } from './ladder-world';
+import { eventually, LADDER_EVENTS, LadderWorld, ladderWorld } from './testing/ladder-world';
 
 const url = process.env.DUBAN_TEST_REDIS || 'redis://127.0.0.1:6379';
 const PREFIX = 'duban-test';

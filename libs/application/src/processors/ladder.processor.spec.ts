@@ -10,7 +10,7 @@ import { DUBAN_LADDER_V1, ladderSchedule } from '@duban/domain/ladder';
 import { InProcessScheduler, ManualClock } from '@duban/scheduler';
 import type { LadderTimerPayload } from './ladder-due-table';
 import { ladderTimerId } from './ladder-due-table';
-import { eventually, LadderWorld, ladderWorld, STREAM, supervisor, zhongmu } from './ladder-world';
+import { eventually, LadderWorld, ladderWorld, STREAM, supervisor, zhongmu } from './testing/ladder-world';
 import { openProcessorDatabase, ProcessorStore } from './processor-store';
 
 const DEADLINE = '2021-06-07T18:00:00+08:00'; // a Monday
