@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from '@duban/access';
 import { ApplicationModule } from '@duban/application/nest/application.module';
+import { LadderApplicationModule } from '@duban/application/processors';
 import { APP_CONFIG, AppConfig, DubanConfigModule } from '@duban/config';
 import { EventStoreModule } from '@duban/eventstore/nest/event-store.module';
 import { ProjectionsModule } from '@duban/projections';
@@ -44,6 +45,8 @@ import { UnitsModule } from './units/units.module';
     ApplicationModule,
     ParksModule,
     PeriodsModule,
+    // the lateness ladder's processor and the process's scheduler (its worker and the processor only with DUBAN_PROCESSORS=on)
+    LadderApplicationModule,
     ImportsModule,
     HealthModule,
     IdempotencyModule,

@@ -4,8 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
+import { TokenService } from '@duban/access';
+import { LADDER_SCHEDULER } from '@duban/application/processors';
 import { AppConfig, loadConfig } from '@duban/config';
 import { describeEventStore } from '@duban/eventstore';
+import { describeScheduler } from '@duban/scheduler';
 import { eventStoreSettings } from '@duban/eventstore/nest/event-store.module';
 import { AppModule } from './app.module';
 import { installBigIntJson } from './common/bigint-json';
@@ -14,6 +17,7 @@ import { attachIdempotencyKeys, IdempotencyKeys } from './common/idempotency-key
 import { integrityHeader } from './common/integrity-gate';
 import { IntegrityMonitor } from './health/integrity.monitor';
 import { limitBodyDepth, requireJsonBody } from './common/json-body';
+import { queueBoard, QUEUE_BOARD_PATH } from './common/queue-board';
 import { requestLog } from './common/request-log';
 
 export interface StartedApi {
@@ -35,6 +39,8 @@ export async function createApi(): Promise<NestExpressApplication> {
   app.use(integrityHeader(app.get(IntegrityMonitor)));
   // an Idempotency-Key belongs to the first request that used it (see envelopeFrom)
   app.use(attachIdempotencyKeys(app.get(IdempotencyKeys)));
+  // bull-board for admins (BullMQ only; 404 with the in-process scheduler), before the JSON body rules: its UI posts forms
+  app.use(QUEUE_BOARD_PATH, queueBoard(app.get(LADDER_SCHEDULER), app.get(TokenService)));
   // a body that is not JSON is refused (415) rather than skipped by the parser and seen as empty
   app.use(requireJsonBody);
   // bodies over 256 KB are refused with 413 before any handler runs
@@ -78,6 +84,7 @@ export async function startApi(): Promise<StartedApi> {
   process.stdout.write(
     [
       `Duban api listening on ${url}  (API docs: ${url}/docs, health: ${url}/health, ready: ${url}/ready, metrics: ${url}/metrics)`,
+      `timers: ${describeScheduler(config)}${config.redisUrl ? ` (queue board for admins: ${url}${QUEUE_BOARD_PATH})` : ''}; processors ${config.processors ? 'run in this process' : 'off here (DUBAN_PROCESSORS=off: the worker runs them)'}`,
       `events: ${describeEventStore(eventStoreSettings(config))}`,
       `data dir: ${config.dataDir}`,
       ...(config.kurrentDbUrl

@@ -32,6 +32,10 @@ export interface AppConfig {
   effectiveTimeFloor: string;
   /** The lateness ladder's rule (DUBAN_LADDER_RULE), validated: one rule per process for the steps, nextStep and the ledger's colours. */
   ladderRule: LadderRule;
+  /** Whether this process runs the processors (park rules, task progress, the ladder) and the scheduler's worker. */
+  processors: boolean;
+  /** How often the ladder processor re-arms the due table into the scheduler, in seconds (0 = only at start). */
+  reconcileIntervalSeconds: number;
 }
 
 /** The default floor of effective times: no supervision record of this office predates 2000. */
@@ -56,6 +60,8 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DUBAN_TOKEN_MAX_LIFETIME', default: '30d', meaning: 'the longest a bearer token may live (exp − iat, and exp from now): seconds, or a number with s, m, h or d; longer tokens get 401 and `duban token` will not mint them' },
   { name: 'DUBAN_VERIFY_INTERVAL_SECONDS', default: '60', meaning: 'api: how often to verify the hash chains of the events written since the last verified head (0 = only at start); a break makes /ready 503 and refuses writes' },
   { name: 'DUBAN_CALENDAR_FILE', default: '(unset: the shipped official calendar 2019–2026)', meaning: "a working-day calendar JSON in the shipped file's format, e.g. with the next year's State Council notice" },
+  { name: 'DUBAN_PROCESSORS', default: 'on', meaning: 'on: this process runs the processors (park rules, task progress → targets, the lateness ladder) and the timers\' worker; off: it does not (docker compose: off for the api, on for the worker)' },
+  { name: 'DUBAN_RECONCILE_INTERVAL_SECONDS', default: '300', meaning: 'how often the ladder processor re-arms every due-table entry missing from the scheduler and fires the ones already due (0 = only at start)' },
   { name: 'DUBAN_EFFECTIVE_TIME_FLOOR', default: DEFAULT_EFFECTIVE_TIME_FLOOR, meaning: 'the earliest effective time a command may carry (ISO 8601 with offset, in the past); an earlier effectiveAt is refused with 422' },
   { name: 'DUBAN_LADDER_RULE', default: '(unset: duban-ladder-v1)', meaning: 'the lateness ladder (临近提醒, 催办, 督办, 通报批评): a built-in rule id or the rule as JSON; its thresholds also colour the ledger' },
 ];
@@ -175,6 +181,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     verifyIntervalSeconds: integer('DUBAN_VERIFY_INTERVAL_SECONDS', 60, 0, 86400),
     effectiveTimeFloor: instantInThePast('DUBAN_EFFECTIVE_TIME_FLOOR', DEFAULT_EFFECTIVE_TIME_FLOOR),
     ladderRule: ladderRule('DUBAN_LADDER_RULE'),
+    processors: oneOf('DUBAN_PROCESSORS', ['on', 'off'] as const, 'on') === 'on',
+    reconcileIntervalSeconds: integer('DUBAN_RECONCILE_INTERVAL_SECONDS', 300, 0, 86400),
   };
   const calendarProblem = config.calendarFile ? calendarFileProblem(config.calendarFile) : null;
   if (calendarProblem) problems.push(calendarProblem);

@@ -5,6 +5,7 @@ import { Public } from '@duban/access';
 import { IntegrityHealthIndicator } from './integrity.health';
 import { ProcessorsHealthIndicator } from './processors.health';
 import { ProjectionsHealthIndicator } from './projections.health';
+import { SchedulerHealthIndicator } from './scheduler.health';
 import { EventStoreHealthIndicator } from './store.health';
 
 @Public()
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly projections: ProjectionsHealthIndicator,
     private readonly processors: ProcessorsHealthIndicator,
     private readonly integrity: IntegrityHealthIndicator,
+    private readonly scheduler: SchedulerHealthIndicator,
   ) {}
 
   /**
@@ -26,12 +28,12 @@ export class HealthController {
   @Get('health')
   @HealthCheck()
   live() {
-    return this.health.check([() => this.integrity.live(), () => this.processors.live()]);
+    return this.health.check([() => this.integrity.live(), () => this.processors.live(), () => this.scheduler.live()]);
   }
 
   /**
-   * Readiness: the event store is reachable, its hash chains verified, every projection and processor running
-   * (503 otherwise); shows each projection's lag, each processor's position and the first bad event of a broken chain.
+   * Readiness: the event store is reachable, its hash chains verified, every projection and processor running,
+   * the scheduler reachable (503 otherwise); shows each projection's lag, each processor's position and the first bad event of a broken chain.
    */
   @Get('ready')
   @HealthCheck()
@@ -41,6 +43,7 @@ export class HealthController {
       () => this.integrity.ready(),
       () => this.projections.check(),
       () => this.processors.check(),
+      () => this.scheduler.check(),
     ]);
   }
 }

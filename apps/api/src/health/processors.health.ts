@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { ProcessorStatus } from '@duban/application/processors';
+import { LadderProcessor } from '@duban/application/processors';
 import { ParkRulesProcessor, TaskProgressProcessor } from '@duban/application/parks';
+import { APP_CONFIG, AppConfig } from '@duban/config';
 
 /**
  * The processors (park rules, task progress → targets) on /ready and
@@ -17,13 +19,14 @@ export class ProcessorsHealthIndicator {
   constructor(
     private readonly modules: ModuleRef,
     private readonly indicator: HealthIndicatorService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   statuses(): ProcessorStatus[] {
     const found: ProcessorStatus[] = [];
-    for (const token of [ParkRulesProcessor, TaskProgressProcessor]) {
+    for (const token of [ParkRulesProcessor, TaskProgressProcessor, LadderProcessor]) {
       try {
-        found.push(this.modules.get<ParkRulesProcessor | TaskProgressProcessor>(token, { strict: false }).status());
+        found.push(this.modules.get<ParkRulesProcessor | TaskProgressProcessor | LadderProcessor>(token, { strict: false }).status());
       } catch {
         // not in this app
       }
@@ -33,6 +36,8 @@ export class ProcessorsHealthIndicator {
 
   check(key = 'processors') {
     const status = this.indicator.check(key);
+    // DUBAN_PROCESSORS=off (the api of the split deployment): the worker runs them, nothing here waits on them
+    if (!this.config.processors) return status.up({ runIn: 'another process (DUBAN_PROCESSORS=off)' });
     const all = this.statuses();
     return all.some((s) => s.state !== 'running') ? status.down(this.details(all)) : status.up(this.details(all));
   }

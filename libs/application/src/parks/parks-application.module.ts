@@ -27,7 +27,7 @@ const taskProgressLogger = new Logger('TaskProgressTargets');
 export interface ParksApplicationModuleOptions {
   /** The processors' database file; default `${dataDir}/processors.db`. */
   readonly file?: string;
-  /** Start the processors (park rules, task progress → targets) on application bootstrap (default true). A CLI passes false. */
+  /** Start the processors (park rules, task progress → targets) on application bootstrap (default true; never with DUBAN_PROCESSORS=off). A CLI passes false. */
   readonly autoStart?: boolean;
   /** Rule policy of the findings query and the processor (relaxed sizes, tax threshold reading, urgencies). */
   readonly policy?: ParkRulePolicyOverrides;
@@ -115,6 +115,7 @@ export class ParksApplicationModule implements OnApplicationBootstrap, BeforeApp
     @Inject(TaskProgressProcessor) private readonly taskProgress: TaskProgressProcessor,
     @Inject(PROCESSORS_DB) private readonly db: Database.Database,
     @Inject(PARKS_APPLICATION_OPTIONS) private readonly options: ParksApplicationModuleOptions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(WRITE_GATE) private readonly gate?: WriteGate,
   ) {}
 
@@ -128,6 +129,8 @@ export class ParksApplicationModule implements OnApplicationBootstrap, BeforeApp
   async onApplicationBootstrap(): Promise<void> {
     // global modules (CqrsModule among them) bootstrap first: the command handlers are registered by now
     if (this.options.autoStart === false) return;
+    // the process role: DUBAN_PROCESSORS=off (the api of the split deployment) leaves them to the worker
+    if (!this.config.processors) return;
     const judged = this.gate?.judged?.();
     if (!judged) return this.startProcessors();
     // not before the write gate has judged the log (the api: its first verification pass): caught up after a restart,

@@ -11,3 +11,5 @@ export { LadderDueTable, ladderTimerId } from './ladder-due-table';
 export type { LadderProcessorOptions } from './ladder.processor';
 export { LADDER_PROCESSOR, LadderProcessor } from './ladder.processor';
 export { SchedulerSync } from './scheduler-sync';
+export type { LadderApplicationModuleOptions } from './ladder-application.module';
+export { LADDER_CLOCK, LADDER_SCHEDULER, LadderApplicationModule } from './ladder-application.module';

@@ -94,27 +94,35 @@ export class LadderProcessor extends CheckpointedProcessor<{ dueRows: number; st
   }
 
   /**
-   * Starts the scheduler's deliveries, re-arms the due table (reconcile: what is
-   * overdue fires at once, oldest first), then follows the log. `reconcileIntervalMs`
-   * (0: only at start) repeats the reconcile, so a Redis that lost its keys gets them back.
+   * Follows the log (the due table stays current whatever the scheduler does), then starts the scheduler's
+   * deliveries and re-arms the due table (reconcile: what is overdue fires at once, oldest first).
+   * `reconcileIntervalMs` (0: only at start) repeats the reconcile, so a Redis that lost its keys gets them back.
+   * With Redis unreachable the second half waits for it (BullMQ reconnects); the processor does not.
    */
   async startAll(reconcileIntervalMs: number): Promise<void> {
-    await this.scheduler.start((fire) => this.onFire(fire));
     await this.start();
+    await this.scheduler.start((fire) => this.onFire(fire));
     await this.reconcileNow();
-    if (reconcileIntervalMs > 0) {
+    if (reconcileIntervalMs > 0 && this.reconcileTimer === null) {
       this.reconcileTimer = setInterval(() => void this.reconcileNow(), reconcileIntervalMs);
       this.reconcileTimer.unref?.();
     }
   }
 
-  /** Stops following the log and the reconcile; the scheduler is closed by its owner. */
-  async stopAll(): Promise<void> {
+  /**
+   * Stops following the log and the reconcile; the scheduler is closed by its owner. Waits at most `graceMs`
+   * for the arms under way: with Redis unreachable they would wait for ever, and the due table holds them anyway.
+   */
+  async stopAll(graceMs = 5_000): Promise<void> {
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     this.reconcileTimer = null;
-    await this.reconciling;
     await this.stop();
-    await this.sync.idle();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([this.reconciling, this.sync.idle()]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Makes the scheduler agree with the due table (never throws: a scheduler that is down is logged, retried next time). */
