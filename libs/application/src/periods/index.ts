@@ -7,3 +7,4 @@ export type { BulletinClose, BulletinInputOptions } from './bulletin-input';
 export { bulletinInputFromClose, bulletinIssuer, DEFAULT_BULLETIN_ISSUER } from './bulletin-input';
 export type { PeriodBulletin, PeriodBulletinsOptions } from './period-bulletins';
 export { BulletinNotPublished, PeriodBulletins } from './period-bulletins';
+export * from './period-schedule';

@@ -11,6 +11,7 @@ import { WORKING_CALENDAR } from '../nest/handlers';
 import { PeriodCommandHandler } from './handlers';
 import { ExecutePeriodCommand } from './messages';
 import { PeriodCloser } from './period-closer';
+import { PeriodSchedule } from './period-schedule';
 
 /**
  * Periods on the write path: the ExecutePeriodCommand handler (the one
@@ -19,14 +20,16 @@ import { PeriodCloser } from './period-closer';
  * projections (ProjectionsModule, global). The list rule comes from
  * DUBAN_LIST_RULE (unset: duban-lists-v1; a bad value stops the start).
  *
- * Catch-up and the monthly cron are the host's to call (see docs/periods.md):
- * `closer.closeDuePeriods(new Date())` once the read models have caught up at
- * start, and from a recurring schedule '0 1 1 * *' (Asia/Shanghai).
+ * Catch-up and the monthly cron: PeriodSchedule (where DUBAN_PROCESSORS is on)
+ * calls `closer.closeDuePeriods(new Date())` once the log is verified at start,
+ * and from the recurring schedule '0 1 1 * *' (Asia/Shanghai) of the process's
+ * scheduler (docs/periods.md).
  */
 @Module({
   imports: [ApplicationModule],
   providers: [
     PeriodCommandHandler,
+    PeriodSchedule,
     {
       provide: PeriodCloser,
       inject: [EVENT_STORE, CommandBus, FiguresQuery, ItemsQuery, ProjectionRunner, READ_MODEL_DB, WORKING_CALENDAR],

@@ -29,6 +29,19 @@ describe('LadderProcessor (in-process scheduler, ManualClock)', () => {
     return { processor, scheduler };
   };
 
+  it('runs recurring work on the same alarm clock: the period closes fire on the 1st at 01:00 Beijing time, not before', async () => {
+    const clock = new ManualClock('2021-06-30T23:00:00+08:00');
+    const { processor } = await start(clock);
+    const runs: string[] = [];
+    await processor.addRecurring('periods-close', { pattern: '0 1 1 * *', tz: 'Asia/Shanghai' }, async () => {
+      runs.push(new Date(clock.now()).toISOString());
+    });
+    await clock.advance(ms('2021-07-01T00:59:00+08:00') - clock.now());
+    expect(runs).toEqual([]);
+    await clock.advance(ms('2021-07-01T01:00:30+08:00') - clock.now());
+    await eventually(async () => expect(runs).toEqual(['2021-06-30T17:00:00.000Z']));
+  });
+
   it('a back-filled item gets every step that fell due, in order, once, with its historical dueAt — across restarts and a replay', async () => {
     const { position } = await w.openShare(DEADLINE);
     const clock = new ManualClock('2021-07-01T08:00:00+08:00'); // after the 通报批评 (listing) day

@@ -8,7 +8,7 @@ import type { LadderRule } from '@duban/domain/ladder';
 import { dueLadderSteps, LADDER_ACTOR, ladderCommandId, ladderStateOf, nextStep } from '@duban/domain/ladder';
 import { taskDecider } from '@duban/domain/task';
 import type { RecordShareLadderStep, TaskState } from '@duban/domain/task';
-import type { Clock, Fire, Scheduler, Timer } from '@duban/scheduler';
+import type { Clock, Fire, RecurringSchedule, Scheduler, Timer } from '@duban/scheduler';
 import { reconcile } from '@duban/scheduler';
 import { fold } from '../command-executor';
 import { ExecuteIssueCommand, ExecuteTaskCommand } from '../nest/messages';
@@ -101,7 +101,7 @@ export class LadderProcessor extends CheckpointedProcessor<{ dueRows: number; st
    */
   async startAll(reconcileIntervalMs: number): Promise<void> {
     await this.start();
-    await this.scheduler.start((fire) => this.onFire(fire));
+    await this.scheduler.start((fire) => (fire.kind === 'recurring' ? this.onRecurring(fire.id) : this.onFire(fire)));
     await this.reconcileNow();
     if (reconcileIntervalMs > 0 && this.reconcileTimer === null) {
       this.reconcileTimer = setInterval(() => void this.reconcileNow(), reconcileIntervalMs);
@@ -202,6 +202,29 @@ export class LadderProcessor extends CheckpointedProcessor<{ dueRows: number; st
     this.seen.delete(stream);
     this.seen.set(stream, version);
     if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.keys().next().value!);
+  }
+
+  // ---------------------------------------------------------------- recurring work on the same alarm clock
+
+  private readonly recurring = new Map<string, () => Promise<void>>();
+
+  /**
+   * Runs `run` on a cron schedule of this process's scheduler (BullMQ job scheduler or in-process), e.g. the
+   * period closes on the 1st at 01:00 Beijing time. The work must be idempotent and derive what is due from
+   * the log (a missed occurrence is never backfilled: the caller catches up at start).
+   */
+  async addRecurring(id: string, schedule: RecurringSchedule, run: () => Promise<void>): Promise<void> {
+    this.recurring.set(id, run);
+    await this.scheduler.upsertRecurring(id, schedule, null as unknown as LadderTimerPayload);
+  }
+
+  private async onRecurring(id: string): Promise<void> {
+    const run = this.recurring.get(id);
+    if (run === undefined) {
+      this.logger.warn(`processor ${this.name}: recurring schedule ${id} fired, but nothing in this process runs it`);
+      return;
+    }
+    await run();
   }
 
   // ---------------------------------------------------------------- a timer fired
