@@ -85,7 +85,7 @@ describe('the ladder in every item view', () => {
   let taskId: string;
   let issueId: string;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ DUBAN_PROCESSORS: 'off' }); // the spec records the steps itself, as the clock would
     // as a load balancer would: write once the api is ready, i.e. its read models have left their start-up
     // catch-up pass (under load, reads right after writes made during that pass came back without them)
     for (let i = 0; i < 300 && (await t.as(null).get('/ready')).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
@@ -198,7 +198,7 @@ describe('DUBAN_LADDER_RULE', () => {
   const strict = { ...DUBAN_LADDER_V1, id: 'zz-strict', version: 2, timeOfDay: '08:30', thresholds: { yellowWithin: 1, escalateAt: 1, blackAt: 2 }, steps: ['urge', 'escalation', 'listing'] };
 
   it('is the one rule of the process: the tasks, issues, items and ledger views all follow it', async () => {
-    const t = await startTestApp({ DUBAN_LADDER_RULE: JSON.stringify(strict) });
+    const t = await startTestApp({ DUBAN_LADDER_RULE: JSON.stringify(strict), DUBAN_PROCESSORS: 'off' });
     try {
       const supervisor = t.as('supervisor');
       const reg = await supervisor
@@ -242,7 +242,7 @@ describe('DUBAN_CALENDAR_FILE', () => {
     for (let d = 7; d <= 11; d++) data.calendar['2025'].holidays.push({ date: `2025-04-${String(d).padStart(2, '0')}`, name: '测试假期' });
     const file = join(dir, 'calendar.json');
     writeFileSync(file, JSON.stringify(data));
-    const t = await startTestApp({ DUBAN_CALENDAR_FILE: file });
+    const t = await startTestApp({ DUBAN_CALENDAR_FILE: file, DUBAN_PROCESSORS: 'off' });
     try {
       const supervisor = t.as('supervisor');
       const reg = await supervisor
@@ -269,7 +269,7 @@ describe('DUBAN_CALENDAR_FILE', () => {
 
 describe("the ladder's clock has no token", () => {
   it("refuses a bearer token naming the role 'system', even signed with the api's secret", async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ DUBAN_PROCESSORS: 'off' });
     try {
       const b64 = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');
       const now = Math.floor(Date.now() / 1000);

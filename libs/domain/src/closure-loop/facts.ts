@@ -1,5 +1,5 @@
 import type { LadderStepFactData, UrgeFactData } from '../ladder/facts';
-import type { ReclassifiedDay } from '../calendar/recount-deadline';
+import type { DeadlineRecount } from '../calendar/recount-deadline';
 import type { DeadlineCount, EvidenceRef, MetricValue } from './state';
 
 /**
@@ -23,24 +23,13 @@ export interface AssignedFactData {
  * the current deadline; `provisional: true` when years it crosses are still
  * provisional.
  */
-export interface DeadlineRecountedFactData {
-  readonly previousDeadline: string;
-  readonly deadline: string;
-  readonly moved: boolean;
-  readonly from: string;
-  readonly workingDays: number;
-  /** The years the count had as provisional that are official now. */
-  readonly nowOfficialYears: readonly number[];
-  /** The years the new count still takes as provisional. */
-  readonly provisionalYears: readonly number[];
-  /** The days inside the span whose working status the notice changed (why it moved). */
-  readonly reclassifiedDays: readonly ReclassifiedDay[];
+export type DeadlineRecountedFactData = Omit<Extract<DeadlineRecount, { kind: 'recounted' }>, 'kind'> & {
   /** The calendar's last official year at the recount. */
   readonly lastOfficialYear: number;
   /** The recount's effective time. */
   readonly at: string;
   readonly provisional?: true;
-}
+};
 
 /**
  * What the loop decided, before an aggregate names it. A task share publishes
