@@ -132,14 +132,4 @@ export function ladderWorld() {
 export type LadderWorld = ReturnType<typeof ladderWorld>;
 
 /** Waits on real time until the check passes (the scheduler and the processor run in the background). */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
+export { eventually } from '@duban/scheduler/testing/scheduler.contract';
