@@ -298,6 +298,14 @@ export class BullmqScheduler<P = unknown> implements Scheduler<P> {
   /** Graceful: the worker takes no new job and waits for the runs under way, then the connections close. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      if (this.queueClient.status !== 'ready') {
+        // Redis unreachable: nothing can close gracefully, and a connection left retrying (BullMQ duplicates ours
+        // for its blocking reads) keeps the process alive for ever. Drop ours first, so what waits on them fails.
+        for (const c of this.clients) c.disconnect();
+        const settled = Promise.allSettled([this.worker?.close(true), this.queue.close()]);
+        await Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
+        return;
+      }
       const graceful = (async () => {
         await this.worker?.close();
         await this.queue.close();
